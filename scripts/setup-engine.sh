@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Provides what testrig's demo and integration tests need on a Debian host:
+# a running Docker engine, the Compose v2 CLI plugin, and a local debian:trixie-slim base image.
+# Leaves a user's existing Docker untouched: it installs nothing when an engine already answers
+# and `docker compose version` works.
+set -euo pipefail
+
+log() { printf 'setup-engine: %s\n' "$*" >&2; }
+need_root() { [ "$(id -u)" = 0 ] || { log "must run as root to install $1"; exit 2; }; }
+
+engine_up() { timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+compose_ok() { timeout 10 docker compose version >/dev/null 2>&1; }
+
+apt_updated=""
+apt_install() {
+  need_root "$*"
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# 1. Engine: Debian's docker.io (dockerd 20.10 on bookworm) when nothing answers.
+if ! engine_up; then
+  if [ -n "${DOCKER_HOST:-}" ]; then
+    log "DOCKER_HOST=$DOCKER_HOST is set but does not answer; not starting a local daemon"; exit 3
+  fi
+  command -v dockerd >/dev/null || apt_install docker.io iptables
+  if ! pgrep -x dockerd >/dev/null; then
+    log "starting dockerd"
+    nohup dockerd >/var/log/dockerd.log 2>&1 &
+  fi
+  for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
+  engine_up || { log "dockerd did not answer within 30 s; see /var/log/dockerd.log"; tail -20 /var/log/dockerd.log >&2; exit 3; }
+fi
+log "engine $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+
+# 2. Compose v2: bookworm has none; trixie's docker-compose package is a static CLI plugin.
+if ! compose_ok; then
+  need_root "the compose plugin"
+  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
+  echo "deb http://deb.debian.org/debian trixie main" >"$work/trixie.list"
+  aptopts=(-o Dir::Etc::sourcelist="$work/trixie.list" -o Dir::Etc::sourceparts=- \
+           -o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" -o APT::Get::List-Cleanup=0)
+  apt-get "${aptopts[@]}" update -qq
+  (cd "$work" && apt-get "${aptopts[@]}" download docker-compose >/dev/null)
+  dpkg-deb -x "$work"/docker-compose_*.deb "$work/x"
+  install -D -m 0755 "$work/x/usr/libexec/docker/cli-plugins/docker-compose" \
+    /usr/local/lib/docker/cli-plugins/docker-compose
+  # The host CLI may be a different build from Debian's; both search /usr/local/lib/docker/cli-plugins.
+  compose_ok || { log "docker compose still not usable"; exit 3; }
+fi
+log "$(docker compose version)"
+
+# 3. Base image: no registry here, so build debian:trixie-slim from the Debian mirror unless present or pullable.
+if ! docker image inspect debian:trixie-slim >/dev/null 2>&1; then
+  if ! timeout 60 docker pull -q debian:trixie-slim >/dev/null 2>&1; then
+    command -v mmdebstrap >/dev/null || apt_install mmdebstrap
+    log "building debian:trixie-slim with mmdebstrap"
+    tmp=$(mktemp -d)
+    mmdebstrap --quiet --variant=minbase trixie "$tmp/rootfs.tar" http://deb.debian.org/debian
+    docker import "$tmp/rootfs.tar" debian:trixie-slim >/dev/null
+    rm -rf "$tmp"
+  fi
+fi
+log "base image debian:trixie-slim ready"

@@ -1,0 +1,70 @@
+package io.testrig.cli;
+
+import io.testrig.core.ExitCode;
+import io.testrig.core.RedactingWriter;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** Entry point: builds the command line with injected writers and maps failures to exit codes. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs testrig with the given writers; tests call this instead of swapping System.out. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return commandLine(out, err).execute(args);
+  }
+
+  /**
+   * The configured command line. Both writers mask every secret the run loads (see {@link
+   * Redactor}), so no subcommand can print one by accident.
+   */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    Redactor redactor = new Redactor();
+    TestrigCommand root = new TestrigCommand(redactor);
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(new PrintWriter(new RedactingWriter(out, redactor), true));
+    cl.setErr(new PrintWriter(new RedactingWriter(err, redactor), true));
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter e = commandLine.getErr();
+          ExitCode code;
+          if (ex instanceof TestrigException te) {
+            code = te.exitCode();
+            e.println("testrig: " + te.getMessage());
+          } else {
+            code = ExitCode.INTERNAL;
+            e.println(
+                "testrig: internal error: " + ex + " (rerun with --stacktrace and report it)");
+          }
+          if (root.stacktrace) {
+            ex.printStackTrace(e);
+          }
+          e.flush();
+          return code.code();
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter e = ex.getCommandLine().getErr();
+          e.println("testrig: " + ex.getMessage());
+          e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          e.flush();
+          return ExitCode.BAD_INPUT.code();
+        });
+    return cl;
+  }
+}

@@ -1,0 +1,42 @@
+package io.testrig.cli;
+
+import io.testrig.rig.Rig;
+import io.testrig.rig.RigLoader;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that reads a rig file. */
+final class RigOptions {
+  @Option(
+      names = {"-f", "--file"},
+      defaultValue = "testrig.yml",
+      paramLabel = "FILE",
+      description = "Rig file (default: ${DEFAULT-VALUE}).")
+  Path file;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description =
+          "Run directory for config.json, certs and rendered files (default: an ephemeral 0700"
+              + " directory under $XDG_RUNTIME_DIR or /dev/shm, stable for this rig file).")
+  Path runDir;
+
+  @Option(
+      names = "--config",
+      paramLabel = "PATH",
+      description = "Use a persistent config.json instead of the ephemeral one.")
+  Path config;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY.PATH=VALUE",
+      description = "Set a value (repeatable); wins over the rig's values and config.json.")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  Rig load() {
+    return new RigLoader().load(file);
+  }
+}

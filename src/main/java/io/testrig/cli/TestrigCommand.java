@@ -1,0 +1,54 @@
+package io.testrig.cli;
+
+import io.testrig.core.Redactor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(
+    name = "testrig",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "End-to-end tests of multi-container systems, in CI exactly as in production.",
+    subcommands = {
+      ValidateCommand.class,
+      RenderCommand.class,
+      CertsCommand.class,
+      SecretsCommand.class,
+      ReportCommand.class,
+      UpCommand.class,
+      DownCommand.class,
+      RunCommand.class,
+      GcCommand.class,
+      EngineCommand.class,
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:tests failed",
+      "2:usage or bad input",
+      "3:engine or compose unavailable",
+      "4:stack failed to come up",
+      "5:i/o failure",
+      "70:internal error",
+      "130:interrupted"
+    })
+public final class TestrigCommand implements Runnable {
+  final Redactor redactor;
+
+  @Option(
+      names = "--stacktrace",
+      scope = ScopeType.INHERIT,
+      description = "Print the stack trace of an error.")
+  boolean stacktrace;
+
+  TestrigCommand(Redactor redactor) {
+    this.redactor = redactor;
+  }
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this), "missing subcommand");
+  }
+}

@@ -1,0 +1,33 @@
+package io.testrig.cli;
+
+import io.testrig.rig.Rig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = "Check a rig file without side effects.")
+final class ValidateCommand implements Callable<Integer> {
+  @Mixin RigOptions rig;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Rig r = rig.load();
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "%s: ok (%d template sets, %d certs, %d compose files, %d suites, %d matrix axes)%n",
+            rig.file,
+            r.templates().size(),
+            r.certs().issue().size(),
+            r.stack().files().size(),
+            r.suites().size(),
+            r.matrix().size());
+    return 0;
+  }
+}

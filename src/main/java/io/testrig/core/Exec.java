@@ -1,0 +1,197 @@
+package io.testrig.core;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one way testrig starts an external process (docker, docker compose, openssl in tests). It
+ * fails early when the binary is not on PATH and names the command and the tail of its output in
+ * errors, as testcontainers' LocalDockerCompose does
+ * (https://github.com/testcontainers/testcontainers-java, {@code LocalDockerCompose}).
+ *
+ * <p>Output passes through a redactor before it reaches any message, so a secret that a process
+ * echoes never lands in an error line.
+ */
+public final class Exec {
+  /** How many characters of a failed command's output an error message keeps. */
+  static final int ERROR_TAIL_CHARS = 2_000;
+
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private final UnaryOperator<String> redactor;
+  private Path workDir;
+
+  public Exec(UnaryOperator<String> redactor) {
+    this.redactor = redactor;
+  }
+
+  public Exec() {
+    this(UnaryOperator.identity());
+  }
+
+  /** Extra environment for every process this executor starts (on top of the inherited one). */
+  public Exec env(String key, String value) {
+    environment.put(key, value);
+    return this;
+  }
+
+  public Exec workDir(Path dir) {
+    this.workDir = dir;
+    return this;
+  }
+
+  /** The result of a finished process. Output is stdout and stderr as separate strings. */
+  public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+  }
+
+  /** Runs a command to completion and returns its result whatever its exit code. */
+  public Result run(List<String> command, Duration timeout) {
+    return run(command, timeout, null);
+  }
+
+  /** Runs a command, feeding {@code stdin} (may be null), and returns its result. */
+  public Result run(List<String> command, Duration timeout, byte[] stdin) {
+    requireOnPath(command.get(0));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(environment);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new TestrigException(
+          ExitCode.ENGINE_UNAVAILABLE,
+          "cannot start '" + describe(command) + "': " + e.getMessage(),
+          e);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread o = pump(p.getInputStream(), out);
+    Thread e = pump(p.getErrorStream(), err);
+    try (var in = p.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin);
+      }
+    } catch (IOException ignored) {
+      // The process may exit without reading its input; its exit code tells what happened.
+    }
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+        throw new TestrigException(
+            ExitCode.ENGINE_UNAVAILABLE,
+            "'" + describe(command) + "' did not finish within " + timeout.toSeconds() + " s");
+      }
+      o.join(5_000);
+      e.join(5_000);
+    } catch (InterruptedException ie) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new TestrigException(
+          ExitCode.INTERRUPTED, "interrupted while running '" + describe(command) + "'", ie);
+    }
+    return new Result(
+        List.copyOf(command),
+        p.exitValue(),
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Runs a command and returns its stdout; a non-zero exit becomes a {@link TestrigException} with
+   * {@code failure} as exit code, naming the command and the tail of its (redacted) output.
+   */
+  public String check(List<String> command, Duration timeout, ExitCode failure) {
+    Result r = run(command, timeout);
+    if (!r.ok()) {
+      throw new TestrigException(failure, failureMessage(r));
+    }
+    return r.stdout();
+  }
+
+  /** A one-line description of a failed result: command, exit code, last output line(s). */
+  public String failureMessage(Result r) {
+    String output = (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip();
+    if (output.length() > ERROR_TAIL_CHARS) {
+      output = "..." + output.substring(output.length() - ERROR_TAIL_CHARS);
+    }
+    return "'"
+        + describe(r.command())
+        + "' exited with "
+        + r.exitCode()
+        + (output.isEmpty()
+            ? ""
+            : ": " + redactor.apply(output).replace('\n', ' ').replace('\r', ' '));
+  }
+
+  /** Fails early, with a clear message, when {@code binary} is neither a path nor on PATH. */
+  public static void requireOnPath(String binary) {
+    if (findOnPath(binary) == null) {
+      throw new TestrigException(
+          ExitCode.ENGINE_UNAVAILABLE, "'" + binary + "' is not installed or not on PATH");
+    }
+  }
+
+  /** The resolved path of {@code binary}, or null. */
+  public static Path findOnPath(String binary) {
+    if (binary.contains(File.separator)) {
+      Path p = Path.of(binary);
+      return Files.isExecutable(p) ? p : null;
+    }
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, binary);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private String describe(List<String> command) {
+    List<String> shown = new ArrayList<>(command.size());
+    for (String arg : command) {
+      shown.add(redactor.apply(arg));
+    }
+    return String.join(" ", shown);
+  }
+
+  private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (in) {
+                in.transferTo(sink);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            "exec-pump");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

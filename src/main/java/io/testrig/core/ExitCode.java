@@ -1,0 +1,44 @@
+package io.testrig.core;
+
+/**
+ * The one exit-code table of testrig. README's "Exit codes" section documents the same table; keep
+ * them together.
+ */
+public enum ExitCode {
+  /** Everything ran and every testcase passed. */
+  OK(0, "ok"),
+  /** The run completed but at least one testcase failed or errored. */
+  TESTS_FAILED(1, "tests failed"),
+  /** Bad command-line usage or bad input: rig file, template, compose file, report file. */
+  BAD_INPUT(2, "usage or bad input"),
+  /** The Docker engine or the compose CLI is missing, unreachable or too old. */
+  ENGINE_UNAVAILABLE(3, "engine unavailable"),
+  /**
+   * The stack did not come up: a service never became ready, an image is missing, a port is taken.
+   */
+  STACK_FAILED(4, "stack failed"),
+  /**
+   * A file-system or other environment failure outside the user's input (disk full, no /dev/shm).
+   */
+  IO_FAILURE(5, "i/o failure"),
+  /** A bug in testrig. Rerun with --stacktrace and report it. */
+  INTERNAL(70, "internal error"),
+  /** Interrupted by SIGINT or SIGTERM; the stack was torn down and secrets wiped. */
+  INTERRUPTED(130, "interrupted");
+
+  private final int code;
+  private final String meaning;
+
+  ExitCode(int code, String meaning) {
+    this.code = code;
+    this.meaning = meaning;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+}

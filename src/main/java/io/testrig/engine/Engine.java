@@ -1,0 +1,152 @@
+package io.testrig.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.testrig.core.ExitCode;
+import io.testrig.core.TestrigException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A connection to the Docker engine named by DOCKER_HOST (default {@code
+ * unix:///var/run/docker.sock}), with TLS from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH as docker:dind's
+ * {@code /certs/client} layout provides. The API version is pinned to min(server, {@link
+ * #TESTED_API}) so a newer engine never gets requests testrig was not tested with.
+ */
+public final class Engine implements AutoCloseable {
+  /** Highest API version testrig is tested against (Docker 26 inside the builder image). */
+  public static final RemoteApiVersion TESTED_API = RemoteApiVersion.VERSION_1_44;
+
+  /** Lowest API version testrig supports: Docker 20.10 (Debian bookworm's docker.io). */
+  public static final RemoteApiVersion MINIMUM_API = RemoteApiVersion.VERSION_1_41;
+
+  private final DockerClient client;
+  private final DockerHttpClient http;
+  private final String host;
+  private final Version version;
+
+  private Engine(DockerClient client, DockerHttpClient http, String host, Version version) {
+    this.client = client;
+    this.http = http;
+    this.host = host;
+    this.version = version;
+  }
+
+  /** Connects using the process environment, waiting up to {@code wait} for the engine. */
+  public static Engine connect(Duration wait) {
+    return connect(System.getenv(), wait);
+  }
+
+  /** Connects using {@code env} (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH). */
+  public static Engine connect(Map<String, String> env, Duration wait) {
+    String host = env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+    DefaultDockerClientConfig.Builder b =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
+    boolean tls =
+        "1".equals(env.get("DOCKER_TLS_VERIFY"))
+            || "true".equalsIgnoreCase(env.get("DOCKER_TLS_VERIFY"));
+    b.withDockerTlsVerify(tls);
+    if (tls) {
+      b.withDockerCertPath(
+          env.getOrDefault("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker"));
+    }
+    Version v = awaitVersion(b, host, wait);
+    RemoteApiVersion server = RemoteApiVersion.parseConfig(v.getApiVersion());
+    if (!server.isGreaterOrEqual(MINIMUM_API)) {
+      throw new TestrigException(
+          ExitCode.ENGINE_UNAVAILABLE,
+          "engine at "
+              + host
+              + " speaks API "
+              + v.getApiVersion()
+              + ", testrig needs "
+              + MINIMUM_API.getVersion()
+              + " (Docker 20.10) or newer");
+    }
+    RemoteApiVersion pinned = server.isGreater(TESTED_API) ? TESTED_API : server;
+    DockerClientConfig config = b.withApiVersion(pinned).build();
+    DockerHttpClient http = httpClient(config);
+    return new Engine(DockerClientImpl.getInstance(config, http), http, host, v);
+  }
+
+  private static Version awaitVersion(
+      DefaultDockerClientConfig.Builder b, String host, Duration wait) {
+    // Unversioned probe: works against any server, old or new. In DinD the daemon and its certs
+    // appear after the job started, so keep trying until the deadline.
+    long deadline = System.nanoTime() + wait.toNanos();
+    Exception last = null;
+    long sleep = 100;
+    do {
+      try {
+        DockerClientConfig probeConfig = b.withApiVersion(RemoteApiVersion.UNKNOWN_VERSION).build();
+        try (DockerHttpClient http = httpClient(probeConfig);
+            DockerClient c = DockerClientImpl.getInstance(probeConfig, http)) {
+          return c.versionCmd().exec();
+        }
+      } catch (Exception e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(sleep);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new TestrigException(
+            ExitCode.INTERRUPTED, "interrupted while waiting for the engine at " + host);
+      }
+      sleep = Math.min(sleep * 2, 1_000);
+    } while (System.nanoTime() < deadline);
+    String why = last == null ? "no answer" : rootMessage(last);
+    throw new TestrigException(
+        ExitCode.ENGINE_UNAVAILABLE,
+        "no Docker engine answered at " + host + " within " + wait.toSeconds() + " s (" + why + ")",
+        last);
+  }
+
+  private static DockerHttpClient httpClient(DockerClientConfig config) {
+    return new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .connectionTimeout(Duration.ofSeconds(5))
+        .responseTimeout(Duration.ofMinutes(10))
+        .maxConnections(64)
+        .build();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
+  }
+
+  public DockerClient client() {
+    return client;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** The server's version as it reported it. */
+  public Version version() {
+    return version;
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+      http.close();
+    } catch (IOException e) {
+      // Closing a finished connection pool; nothing to do about a failure here.
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.testrig.rig;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.testrig.core.ExitCode;
+import io.testrig.core.TestrigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code testrig.yml} strictly: an unknown key, a wrong type or an invalid value is a {@link
+ * TestrigException} (exit 2) whose one-line message is {@code <file>:<line>: <key.path>: <what>}.
+ * Keys are snake_case.
+ */
+public final class RigLoader {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  private final ObjectMapper mapper;
+
+  public RigLoader() {
+    SimpleModule durations =
+        new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer());
+    mapper =
+        new ObjectMapper(new YAMLFactory())
+            .registerModule(durations)
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
+
+  /** Loads and validates a rig file. */
+  public Rig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw TestrigException.badInput(file + ": rig file not found");
+    } catch (IOException e) {
+      throw TestrigException.badInput(file + ": cannot read rig file: " + e.getMessage());
+    }
+    return parse(file, text);
+  }
+
+  /** Parses rig text; {@code file} names it in errors and anchors relative paths. */
+  public Rig parse(Path file, String text) {
+    Rig rig;
+    try {
+      rig = mapper.readValue(text, Rig.class);
+    } catch (JsonMappingException e) {
+      // Jackson reports where it stopped reading, often the line after the key; the index knows
+      // where the key itself starts.
+      Integer keyLine = new LineIndex(text).exactLine(path(e));
+      String where = keyLine != null ? keyLine.toString() : line(e.getLocation());
+      throw TestrigException.badInput(file + ":" + where + ": " + describe(e));
+    } catch (JsonProcessingException e) {
+      throw TestrigException.badInput(
+          file + ":" + line(e.getLocation()) + ": invalid YAML: " + e.getOriginalMessage());
+    }
+    if (rig == null) {
+      rig = new Rig(null, null, null, null, null, null, null, null, null);
+    }
+    rig = rig.withFile(file.toAbsolutePath().normalize());
+    new RigValidator(new LineIndex(text), file).validate(rig);
+    return rig;
+  }
+
+  private static String line(JsonLocation location) {
+    return location == null || location.getLineNr() < 1
+        ? "?"
+        : Integer.toString(location.getLineNr());
+  }
+
+  private static String describe(JsonMappingException e) {
+    String path = path(e);
+    if (e instanceof UnrecognizedPropertyException u) {
+      String known =
+          u.getKnownPropertyIds() == null
+              ? ""
+              : " (known: "
+                  + u.getKnownPropertyIds().stream()
+                      .map(Object::toString)
+                      .sorted()
+                      .collect(Collectors.joining(", "))
+                  + ")";
+      return path + ": unknown key" + known;
+    }
+    String msg = e.getOriginalMessage();
+    // Jackson's messages name Java types; say what the user wrote wrong instead.
+    if (msg.startsWith("Cannot deserialize value of type")) {
+      Matcher m = Pattern.compile("type `([^`]+)`").matcher(msg);
+      String type = m.find() ? friendlyType(m.group(1)) : "another type";
+      return path + ": wrong type, expected " + type;
+    }
+    if (msg.startsWith("Cannot construct instance")) {
+      return path + ": wrong type, expected a mapping";
+    }
+    int nl = msg.indexOf('\n');
+    return path + ": " + (nl > 0 ? msg.substring(0, nl) : msg);
+  }
+
+  private static String friendlyType(String javaType) {
+    if (javaType.startsWith("java.util.List") || javaType.startsWith("java.util.ArrayList")) {
+      return "a list";
+    }
+    if (javaType.startsWith("java.util.Map") || javaType.startsWith("java.util.LinkedHashMap")) {
+      return "a mapping";
+    }
+    if (javaType.equals("java.lang.Integer") || javaType.equals("int")) {
+      return "a whole number";
+    }
+    if (javaType.equals("java.lang.Boolean") || javaType.equals("boolean")) {
+      return "true or false";
+    }
+    if (javaType.equals("java.lang.String")) {
+      return "a string";
+    }
+    if (javaType.equals("java.time.Duration")) {
+      return "a duration like 30s";
+    }
+    return "a mapping";
+  }
+
+  /** The key path of a mapping error, like {@code certs.issue.db.usage[0]}. */
+  static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "(top level)" : sb.toString();
+  }
+
+  /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number means seconds. */
+  public static Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "expected a duration like 500ms, 30s, 2m or 1h, got '" + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.VALUE_STRING
+          && p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+        throw JsonMappingException.from(p, "wrong type, expected a duration like 30s");
+      }
+      try {
+        return parseDuration(p.getText());
+      } catch (IllegalArgumentException e) {
+        throw JsonMappingException.from(p, e.getMessage());
+      }
+    }
+  }
+
+  /** Maps key paths ({@code certs.issue.db.usage[0]}) to the line they start on. */
+  static final class LineIndex {
+    private final Map<String, Integer> lines = new HashMap<>();
+
+    LineIndex(String text) {
+      try (JsonParser p = new YAMLFactory().createParser(text)) {
+        while (p.nextToken() != null) {
+          String key = pointerToPath(p.getParsingContext().pathAsPointer().toString());
+          lines.putIfAbsent(key, p.currentTokenLocation().getLineNr());
+        }
+      } catch (IOException e) {
+        // Already parsed successfully once; a failure here only costs line numbers.
+      }
+    }
+
+    Integer exactLine(String path) {
+      return lines.get(path);
+    }
+
+    int line(String path) {
+      String p = path;
+      while (true) {
+        Integer l = lines.get(p);
+        if (l != null) {
+          return l;
+        }
+        int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+        if (cut <= 0) {
+          return 1;
+        }
+        p = p.substring(0, cut);
+      }
+    }
+
+    private static String pointerToPath(String pointer) {
+      StringBuilder sb = new StringBuilder();
+      for (String seg : pointer.split("/")) {
+        if (seg.isEmpty()) {
+          continue;
+        }
+        if (seg.chars().allMatch(Character::isDigit)) {
+          sb.append('[').append(seg).append(']');
+        } else {
+          if (sb.length() > 0) {
+            sb.append('.');
+          }
+          sb.append(seg.replace("~1", "/").replace("~0", "~"));
+        }
+      }
+      return sb.toString();
+    }
+  }
+
+  static TestrigException error(Path file, LineIndex index, String path, String what) {
+    return new TestrigException(
+        ExitCode.BAD_INPUT, file + ":" + index.line(path) + ": " + path + ": " + what);
+  }
+}

@@ -1,0 +1,153 @@
+package io.testrig.rig;
+
+import io.testrig.rig.CertsSpec.LeafSpec;
+import io.testrig.rig.StackSpec.ProbeSpec;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks what types alone cannot: required keys, enumerations, names, one-of choices. */
+final class RigValidator {
+  static final Set<String> KEY_TYPES = Set.of("ecdsa-p256", "rsa-2048", "rsa-3072", "rsa-4096");
+  static final Set<String> USAGES = Set.of("server", "client");
+  static final Set<String> GENERATOR_KINDS = Set.of("password", "token", "hex", "uuid", "chars");
+
+  /** Names usable as a Jinja identifier and as part of a compose project or file name. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
+  private final RigLoader.LineIndex index;
+  private final Path file;
+
+  RigValidator(RigLoader.LineIndex index, Path file) {
+    this.index = index;
+    this.file = file;
+  }
+
+  void validate(Rig rig) {
+    for (int i = 0; i < rig.templates().size(); i++) {
+      TemplateSpec t = rig.templates().get(i);
+      String at = "templates[" + i + "]";
+      require(t.from() != null && !t.from().isBlank(), at + ".from", "is required");
+      requireRelative(t.to(), at + ".to");
+      if (t.mode() != null) {
+        require(
+            t.mode().matches("0?[0-7]{3}"), at + ".mode", "must be an octal mode like \"0644\"");
+      }
+    }
+    rig.secrets()
+        .generators()
+        .forEach(
+            (name, g) -> {
+              String at = "secrets.generators." + name;
+              require(
+                  NAME.matcher(name).matches(),
+                  at,
+                  "is not a valid name (letters, digits, _ and -)");
+              require(
+                  g.kind() == null || GENERATOR_KINDS.contains(g.kind()),
+                  at + ".kind",
+                  "must be one of " + sorted(GENERATOR_KINDS));
+              require(
+                  g.length() == null || (g.length() >= 8 && g.length() <= 4096),
+                  at + ".length",
+                  "must be between 8 and 4096");
+              require(
+                  !"chars".equals(g.kind()) || (g.alphabet() != null && g.alphabet().length() >= 2),
+                  at + ".alphabet",
+                  "needs at least 2 characters for kind chars");
+            });
+    CertsSpec certs = rig.certs();
+    require(
+        KEY_TYPES.contains(certs.ca().key()),
+        "certs.ca.key",
+        "must be one of " + sorted(KEY_TYPES));
+    require(certs.ca().validityDays() >= 1, "certs.ca.validity_days", "must be at least 1");
+    for (Map.Entry<String, LeafSpec> e : certs.issue().entrySet()) {
+      String at = "certs.issue." + e.getKey();
+      LeafSpec leaf = e.getValue();
+      require(leaf != null, at, "must be a mapping (use {} for defaults)");
+      require(
+          NAME.matcher(e.getKey()).matches(), at, "is not a valid name (letters, digits, _ and -)");
+      require(
+          leaf.key() == null || KEY_TYPES.contains(leaf.key()),
+          at + ".key",
+          "must be one of " + sorted(KEY_TYPES));
+      require(!leaf.usage().isEmpty(), at + ".usage", "must name server, client or both");
+      for (int i = 0; i < leaf.usage().size(); i++) {
+        require(
+            USAGES.contains(leaf.usage().get(i)),
+            at + ".usage[" + i + "]",
+            "must be server or client");
+      }
+      require(leaf.validityDays() >= 1, at + ".validity_days", "must be at least 1");
+      for (int i = 0; i < leaf.ip().size(); i++) {
+        require(
+            leaf.ip().get(i).matches("[0-9.]+|[0-9a-fA-F:]+"),
+            at + ".ip[" + i + "]",
+            "is not an IP address");
+      }
+    }
+    StackSpec stack = rig.stack();
+    stack
+        .services()
+        .forEach(
+            (name, s) -> {
+              String at = "stack.services." + name;
+              require(s != null, at, "must be a mapping");
+              ProbeSpec p = s.probe();
+              if (p != null) {
+                int set =
+                    (p.tcp() != null ? 1 : 0)
+                        + (p.http() != null ? 1 : 0)
+                        + (p.log() != null ? 1 : 0)
+                        + (p.command() != null ? 1 : 0);
+                require(set == 1, at + ".probe", "needs exactly one of tcp, http, log, command");
+              }
+            });
+    Set<String> suiteNames = new HashSet<>();
+    for (int i = 0; i < rig.suites().size(); i++) {
+      SuiteSpec s = rig.suites().get(i);
+      String at = "suites[" + i + "]";
+      require(
+          s.name() != null && NAME.matcher(s.name()).matches(),
+          at + ".name",
+          "is required (letters, digits, _ and -)");
+      require(suiteNames.add(s.name()), at + ".name", "'" + s.name() + "' is used twice");
+      int kinds =
+          (s.service() != null ? 1 : 0)
+              + (s.image() != null ? 1 : 0)
+              + (s.junit() != null && s.image() == null ? 1 : 0);
+      require(kinds == 1, at, "needs exactly one of service, image or junit");
+    }
+    rig.matrix()
+        .forEach(
+            (axis, vals) -> {
+              require(
+                  vals != null && !vals.isEmpty(), "matrix." + axis, "must be a non-empty list");
+              require(
+                  axis.matches("[A-Za-z_][A-Za-z0-9_.]*"),
+                  "matrix." + axis,
+                  "is not a valid value path");
+            });
+  }
+
+  private void requireRelative(String path, String at) {
+    require(
+        !Path.of(path).isAbsolute() && !Path.of(path).normalize().startsWith(".."),
+        at,
+        "must be a path inside the run directory");
+  }
+
+  private void require(boolean ok, String path, String what) {
+    if (!ok) {
+      throw RigLoader.error(file, index, path, what);
+    }
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+}

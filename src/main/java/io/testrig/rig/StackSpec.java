@@ -1,0 +1,58 @@
+package io.testrig.rig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code stack:} section: a compose stack driven through {@code docker compose}.
+ *
+ * @param files compose files, relative to the rig file; a file ending in {@code .j2} is rendered
+ *     first (into the run directory) like a template
+ * @param project compose project name; default derived from CI_JOB_ID/CI_PIPELINE_ID or random
+ * @param profiles compose profiles to enable
+ * @param envFiles compose env files
+ * @param build services to build before start
+ * @param timeout default per-service readiness timeout (e.g. {@code 120s}, {@code 2m})
+ * @param gracefulStop stop containers gracefully before removal (default: kill, faster)
+ * @param services per-service readiness settings
+ */
+public record StackSpec(
+    List<String> files,
+    String project,
+    List<String> profiles,
+    List<String> envFiles,
+    List<String> build,
+    Duration timeout,
+    Boolean gracefulStop,
+    Map<String, ServiceSpec> services) {
+  public static final StackSpec NONE =
+      new StackSpec(null, null, null, null, null, null, null, null);
+
+  public StackSpec {
+    files = files == null ? List.of() : files;
+    profiles = profiles == null ? List.of() : profiles;
+    envFiles = envFiles == null ? List.of() : envFiles;
+    build = build == null ? List.of() : build;
+    timeout = timeout == null ? Duration.ofSeconds(120) : timeout;
+    gracefulStop = gracefulStop != null && gracefulStop;
+    services = services == null ? Map.of() : services;
+  }
+
+  public boolean isEmpty() {
+    return files.isEmpty();
+  }
+
+  /**
+   * @param probe how to tell the service is ready when it has no healthcheck
+   * @param timeout readiness timeout for this service
+   */
+  public record ServiceSpec(ProbeSpec probe, Duration timeout) {}
+
+  /**
+   * Exactly one of: {@code tcp} (container port), {@code http} (URL seen from inside the stack
+   * network, e.g. {@code http://api:8080/health}), {@code log} (a regex a log line matches), {@code
+   * command} (run in the container; exit 0 means ready).
+   */
+  public record ProbeSpec(Integer tcp, String http, String log, List<String> command) {}
+}
