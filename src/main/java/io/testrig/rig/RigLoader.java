@@ -67,7 +67,11 @@ public final class RigLoader {
   public Rig parse(Path file, String text) {
     Rig rig;
     try {
-      rig = mapper.readValue(text, Rig.class);
+      // An empty file (or only comments) is a rig with every section at its default.
+      rig =
+          text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))
+              ? null
+              : mapper.readValue(text, Rig.class);
     } catch (JsonMappingException e) {
       // Jackson reports where it stopped reading, often the line after the key; the index knows
       // where the key itself starts.
