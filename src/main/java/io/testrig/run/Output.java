@@ -1,0 +1,175 @@
+package io.testrig.run;
+
+import io.testrig.core.Exec;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What {@code testrig run} prints while it works. Three forms, chosen by {@link #forEnvironment}:
+ * plain lines; plain lines inside GitLab's collapsible sections when running in GitLab CI; and on a
+ * terminal a live block with one line per service, redrawn in place. All text goes through the
+ * injected writer, which masks secrets.
+ */
+public abstract class Output {
+  final PrintWriter out;
+  final Clock clock;
+
+  Output(PrintWriter out, Clock clock) {
+    this.out = out;
+    this.clock = clock;
+  }
+
+  /**
+   * GitLab when CI=true or GITLAB_CI is set, a live display when stdout is a terminal, plain lines
+   * otherwise.
+   */
+  public static Output forEnvironment(PrintWriter out, Function<String, String> env, boolean tty) {
+    if (env.apply("GITLAB_CI") != null || "true".equalsIgnoreCase(env.apply("CI"))) {
+      return new GitLab(out, Clock.systemUTC());
+    }
+    return tty ? new Live(out, Clock.systemUTC()) : new Plain(out, Clock.systemUTC());
+  }
+
+  /** A phase begins (render, certs, stack up, a suite, teardown). {@code id} is a short slug. */
+  public abstract void phaseStart(String id, String title);
+
+  /** A phase ends. */
+  public abstract void phaseEnd(String id, boolean ok, Duration took);
+
+  /** A service changed state (starting, healthy, ready, exited 0, failed...). */
+  public abstract void service(String scope, String service, String state, Duration elapsed);
+
+  /** A line of information. */
+  public synchronized void info(String line) {
+    out.println(line);
+  }
+
+  /** Plain lines: one per event, greppable. */
+  static class Plain extends Output {
+    Plain(PrintWriter out, Clock clock) {
+      super(out, clock);
+    }
+
+    @Override
+    public synchronized void phaseStart(String id, String title) {
+      out.println("==> " + title);
+    }
+
+    @Override
+    public synchronized void phaseEnd(String id, boolean ok, Duration took) {
+      out.println("<== " + id + (ok ? " ok" : " FAILED") + " (" + Exec.human(took) + ")");
+    }
+
+    @Override
+    public synchronized void service(String scope, String service, String state, Duration elapsed) {
+      out.println(
+          "    " + prefix(scope) + service + ": " + state + " (" + Exec.human(elapsed) + ")");
+    }
+  }
+
+  /**
+   * GitLab's collapsible sections: {@code \e[0Ksection_start:<epoch>:<name>\r\e[0K<header>} and a
+   * matching section_end (https://docs.gitlab.com/ci/jobs/job_logs/#custom-collapsible-sections).
+   * Names allow letters, digits, '_', '.', '-'.
+   */
+  static final class GitLab extends Plain {
+    GitLab(PrintWriter out, Clock clock) {
+      super(out, clock);
+    }
+
+    @Override
+    public synchronized void phaseStart(String id, String title) {
+      out.print(
+          "\u001b[0Ksection_start:"
+              + clock.instant().getEpochSecond()
+              + ":"
+              + sectionName(id)
+              + "[collapsed=false]\r\u001b[0K");
+      out.println(title);
+    }
+
+    @Override
+    public synchronized void phaseEnd(String id, boolean ok, Duration took) {
+      super.phaseEnd(id, ok, took);
+      out.print(
+          "\u001b[0Ksection_end:"
+              + clock.instant().getEpochSecond()
+              + ":"
+              + sectionName(id)
+              + "\r\u001b[0K");
+      out.println();
+    }
+
+    static String sectionName(String id) {
+      return "testrig_" + id.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+  }
+
+  /**
+   * A terminal: phases as plain lines, and below them a block with one line per service that is
+   * redrawn in place (cursor up, erase line) whenever a service changes state.
+   */
+  static final class Live extends Output {
+    private final Map<String, String> lines = new LinkedHashMap<>();
+    private int drawn;
+
+    Live(PrintWriter out, Clock clock) {
+      super(out, clock);
+    }
+
+    @Override
+    public synchronized void phaseStart(String id, String title) {
+      settle();
+      out.println("\u001b[1m==> " + title + "\u001b[0m");
+    }
+
+    @Override
+    public synchronized void phaseEnd(String id, boolean ok, Duration took) {
+      settle();
+      out.println(
+          (ok ? "\u001b[32m<== " : "\u001b[31m<== ")
+              + id
+              + (ok ? " ok" : " FAILED")
+              + "\u001b[0m ("
+              + Exec.human(took)
+              + ")");
+    }
+
+    @Override
+    public synchronized void service(String scope, String service, String state, Duration elapsed) {
+      lines.put(prefix(scope) + service, state + " (" + Exec.human(elapsed) + ")");
+      redraw();
+    }
+
+    @Override
+    public synchronized void info(String line) {
+      settle();
+      out.println(line);
+    }
+
+    private void redraw() {
+      if (drawn > 0) {
+        out.print("\u001b[" + drawn + "F");
+      }
+      for (Map.Entry<String, String> e : lines.entrySet()) {
+        out.print("\u001b[2K    " + e.getKey() + ": " + e.getValue() + "\n");
+      }
+      drawn = lines.size();
+      out.flush();
+    }
+
+    /** Leaves the current block as it is on screen and starts a new one below it. */
+    private void settle() {
+      lines.clear();
+      drawn = 0;
+    }
+  }
+
+  static String prefix(String scope) {
+    return scope == null || scope.isEmpty() ? "" : "[" + scope + "] ";
+  }
+}
