@@ -1,0 +1,94 @@
+package io.testrig.run;
+
+import io.testrig.core.ExitCode;
+import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * What must be undone however testrig ends: stacks to tear down, run directories to wipe. Normal
+ * paths close their registrations in order; a JVM shutdown with registrations still open means
+ * SIGINT, SIGTERM or an unexpected exit, so the shutdown hook undoes them (last registered first)
+ * and exits with {@link ExitCode#INTERRUPTED}. Using a shutdown hook rather than signal handlers
+ * keeps to supported JDK API and covers every way the JVM is asked to exit, except SIGKILL, which
+ * {@code testrig gc} handles.
+ */
+public final class Cleanup {
+  /** A registered undo action; closing it runs the action once. */
+  public final class Registration implements AutoCloseable {
+    private final String what;
+    private final Runnable action;
+    private boolean done;
+
+    private Registration(String what, Runnable action) {
+      this.what = what;
+      this.action = action;
+    }
+
+    @Override
+    public void close() {
+      synchronized (Cleanup.this) {
+        if (done) {
+          return;
+        }
+        done = true;
+        open.remove(this);
+      }
+      action.run();
+    }
+  }
+
+  private final Deque<Registration> open = new ArrayDeque<>();
+  private volatile boolean interrupted;
+
+  /** Registers an undo action, run at close or at an interrupted shutdown. */
+  public synchronized Registration register(String what, Runnable action) {
+    Registration r = new Registration(what, action);
+    open.push(r);
+    return r;
+  }
+
+  /** True once a shutdown began while work was still registered. */
+  public boolean interrupted() {
+    return interrupted;
+  }
+
+  /** Installs the JVM shutdown hook that undoes open registrations and exits 130. */
+  public void installShutdownHook(PrintWriter err) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (runOpen(err) > 0) {
+                    err.flush();
+                    Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
+                  }
+                },
+                "testrig-cleanup"));
+  }
+
+  /** Undoes every open registration, last first; returns how many there were. */
+  int runOpen(PrintWriter err) {
+    List<Registration> todo;
+    synchronized (this) {
+      if (open.isEmpty()) {
+        return 0;
+      }
+      interrupted = true;
+      todo = new ArrayList<>(open);
+    }
+    err.println("testrig: interrupted; cleaning up " + todo.size() + " thing(s)");
+    for (Registration r : todo) {
+      try {
+        r.close();
+        err.println("testrig: cleaned up " + r.what);
+      } catch (RuntimeException e) {
+        err.println("testrig: cleaning up " + r.what + " failed: " + e.getMessage());
+      }
+    }
+    err.flush();
+    return todo.size();
+  }
+}
