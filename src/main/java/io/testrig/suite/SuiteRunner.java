@@ -101,6 +101,10 @@ public final class SuiteRunner {
           at + ".memory: set mem_limit on compose service '" + spec.service() + "' instead");
     }
     Exits.memoryBytes(spec.memory(), spec.name());
+    if (spec.junit() != null) {
+      JunitLaunch.requireConsole(junitConsole, spec.name());
+      JunitLaunch.classpath(spec, target.rigDir());
+    }
     if (!local && engine == null) {
       throw new TestrigException(
           ExitCode.ENGINE_UNAVAILABLE, "suite " + spec.name() + " needs a Docker engine");
@@ -238,7 +242,6 @@ public final class SuiteRunner {
 
   /** Copies the console launcher and the classpath into the created (not started) container. */
   private void upload(DockerClient docker, String id, SuiteSpec spec, SuiteTarget target) {
-    JunitLaunch.requireConsole(junitConsole, spec.name());
     List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
     Path tar = null;
     try {
@@ -354,7 +357,6 @@ public final class SuiteRunner {
   // ---------------------------------------------------------------- local JVM suites
 
   private SuiteResult runLocal(SuiteSpec spec, SuiteTarget target, Path dir) {
-    JunitLaunch.requireConsole(junitConsole, spec.name());
     List<String> cp =
         JunitLaunch.classpath(spec, target.rigDir()).stream().map(Path::toString).toList();
     // The JVM running testrig: the builder image's, or the developer's.

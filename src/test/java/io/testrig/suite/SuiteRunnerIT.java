@@ -438,6 +438,46 @@ class SuiteRunnerIT {
   }
 
   @Test
+  void localJvmSuiteOverItsTimeoutIsKilled() throws IOException {
+    Path src = tmp.resolve("src/demo/SlowTest.java");
+    Files.createDirectories(src.getParent());
+    Files.writeString(
+        src,
+        "package demo;\nclass SlowTest {\n"
+            + "  @org.junit.jupiter.api.Test void sleeps() throws Exception { Thread.sleep(300_000); }\n"
+            + "}\n");
+    Path classes = Files.createDirectories(tmp.resolve("classes"));
+    assertEquals(
+        0,
+        ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-d",
+                classes.toString(),
+                "-cp",
+                consoleJar().toString(),
+                src.toString()));
+    SuiteSpec spec =
+        new SuiteSpec(
+            "jvm-slow",
+            null,
+            null,
+            null,
+            null,
+            Duration.ofSeconds(4),
+            null,
+            new SuiteSpec.JunitSpec(List.of("classes"), null, true));
+    long t0 = System.nanoTime();
+    SuiteResult r = runner.run(spec, target(null));
+
+    assertTrue(r.timedOut(), r.toString());
+    assertEquals("timed out after 4 s and was killed", r.problem());
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
+  }
+
+  @Test
   void jvmSuiteRunsInItsImageWithTheConsoleLauncherCopiedIn() throws IOException {
     compileDemoTests();
     ensureJreImage();
