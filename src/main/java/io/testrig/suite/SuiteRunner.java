@@ -138,7 +138,12 @@ public final class SuiteRunner {
           upload(docker, id, spec, target);
         }
         start = System.nanoTime();
-        docker.startContainerCmd(id).exec();
+        try {
+          docker.startContainerCmd(id).exec();
+        } catch (DockerException e) {
+          // The suite's own fault (e.g. its command is not in the image), not the engine's.
+          return notStarted(spec, start, "container did not start: " + redactor.redact(oneLine(e)));
+        }
       }
       ContainerRun.Outcome o =
           new ContainerRun(docker, redactor).finish(id, spec.reports(), spec.timeout(), start, dir);

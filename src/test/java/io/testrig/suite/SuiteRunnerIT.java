@@ -249,6 +249,15 @@ class SuiteRunnerIT {
         r.problem());
   }
 
+  @Test
+  void commandMissingFromTheImageIsAProblem() {
+    SuiteSpec spec =
+        new SuiteSpec("nocmd", null, BASE, List.of("no-such-binary-xyz"), null, null, null, null);
+    SuiteResult r = runner.run(spec, target(null));
+    assertTrue(r.problem().startsWith("container did not start: "), r.problem());
+    assertTrue(r.problem().contains("no-such-binary-xyz"), r.problem());
+  }
+
   /** A tiny TCP server from perl-base (in debian:trixie-slim): one greeting line per client. */
   static final List<String> SERVER =
       List.of(
