@@ -1,0 +1,462 @@
+package io.testrig.suite;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.HostConfig;
+import io.testrig.core.Exec;
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.rig.SuiteSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs one test suite against a stack and collects its JUnit XML into {@code
+ * <artifactDir>/suites/<name>/}, next to its log ({@code output.log}).
+ *
+ * <ul>
+ *   <li>{@code service}: {@code docker compose ... run --detach --no-deps} of that service (a
+ *       service behind a profile is enabled by naming it), so compose applies everything the
+ *       service declares; the stack is already up, so its dependencies are not started again.
+ *   <li>{@code image} (+ {@code command}): a container created with docker-java on the stack
+ *       network, the suite's name as network alias, the memory limit, the target's env and labels.
+ *   <li>{@code junit}: junit-platform-console-standalone; in the {@code image} when one is given
+ *       (the jar and the classpath are copied in), otherwise (or with {@code local: true}) on the
+ *       host with the JVM running testrig.
+ * </ul>
+ *
+ * Every container is removed afterwards, whatever happened. Bad rig input throws a {@link
+ * TestrigException} ({@link ExitCode#BAD_INPUT}); whatever the suite itself does (fails, is killed,
+ * writes nothing) comes back in the {@link SuiteResult}.
+ */
+public final class SuiteRunner {
+  /** Label naming the suite on its container (besides the target's run labels). */
+  public static final String SUITE_LABEL = "io.testrig.suite";
+
+  private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Engine engine;
+  private final Path artifactDir;
+  private final Redactor redactor;
+  private final Path junitConsole;
+
+  /** The console launcher comes from TESTRIG_JUNIT_CONSOLE or the builder image's path. */
+  public SuiteRunner(Engine engine, Path artifactDir, Redactor redactor) {
+    this(engine, artifactDir, redactor, JunitLaunch.consoleJar(System.getenv()));
+  }
+
+  /**
+   * @param engine may be null when only local JVM suites run
+   * @param junitConsole path of junit-platform-console-standalone.jar
+   */
+  public SuiteRunner(Engine engine, Path artifactDir, Redactor redactor, Path junitConsole) {
+    this.engine = engine;
+    this.artifactDir = artifactDir;
+    this.redactor = redactor;
+    this.junitConsole = junitConsole;
+  }
+
+  /** Where a suite's files go: {@code <artifactDir>/suites/<name>}. */
+  public Path suiteDir(String name) {
+    return artifactDir.resolve("suites").resolve(name);
+  }
+
+  public SuiteResult run(SuiteSpec spec, SuiteTarget target) {
+    boolean local = spec.junit() != null && (spec.image() == null || isTrue(spec.junit().local()));
+    check(spec, target, local);
+    Path dir = freshDir(spec.name());
+    return local ? runLocal(spec, target, dir) : runContainer(spec, target, dir);
+  }
+
+  private void check(SuiteSpec spec, SuiteTarget target, boolean local) {
+    String at = "suites." + spec.name();
+    if (spec.junit() != null && !spec.command().isEmpty()) {
+      throw TestrigException.badInput(
+          at + ".command: a junit suite takes launcher arguments in junit.select, not a command");
+    }
+    if (spec.service() != null && target.compose() == null) {
+      throw TestrigException.badInput(at + ".service: needs a compose stack (stack.files)");
+    }
+    if (spec.service() != null && spec.memory() != null) {
+      throw TestrigException.badInput(
+          at + ".memory: set mem_limit on compose service '" + spec.service() + "' instead");
+    }
+    Exits.memoryBytes(spec.memory(), spec.name());
+    if (spec.junit() != null) {
+      JunitLaunch.requireConsole(junitConsole, spec.name());
+      JunitLaunch.classpath(spec, target.rigDir());
+    }
+    if (!local && engine == null) {
+      throw new TestrigException(
+          ExitCode.ENGINE_UNAVAILABLE, "suite " + spec.name() + " needs a Docker engine");
+    }
+  }
+
+  // ---------------------------------------------------------------- containers
+
+  private SuiteResult runContainer(SuiteSpec spec, SuiteTarget target, Path dir) {
+    DockerClient docker = engine.client();
+    String name = containerName(target, spec);
+    Map<String, String> labels = new LinkedHashMap<>(target.labels());
+    labels.put(SUITE_LABEL, spec.name());
+    long start = System.nanoTime();
+    RuntimeException failure = null;
+    try {
+      String id;
+      if (spec.service() != null) {
+        String problem = composeRun(spec, target, name, labels);
+        if (problem != null) {
+          return notStarted(spec, start, problem);
+        }
+        id = name;
+      } else {
+        Created c = create(docker, spec, target, name, labels);
+        if (c.problem() != null) {
+          return notStarted(spec, start, c.problem());
+        }
+        id = c.id();
+        if (spec.junit() != null) {
+          upload(docker, id, spec, target);
+        }
+        start = System.nanoTime();
+        try {
+          docker.startContainerCmd(id).exec();
+        } catch (DockerException e) {
+          // The suite's own fault (e.g. its command is not in the image), not the engine's.
+          return notStarted(spec, start, "container did not start: " + redactor.redact(oneLine(e)));
+        }
+      }
+      ContainerRun.Outcome o =
+          new ContainerRun(docker, redactor).finish(id, spec.reports(), spec.timeout(), start, dir);
+      return result(spec, o);
+    } catch (DockerException e) {
+      failure =
+          new TestrigException(
+              ExitCode.ENGINE_UNAVAILABLE,
+              "suite " + spec.name() + ": the engine failed: " + redactor.redact(oneLine(e)),
+              e);
+      throw failure;
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    } finally {
+      remove(docker, name, failure);
+    }
+  }
+
+  /** A created container's id, or why there is none (its image is missing and cannot be pulled). */
+  private record Created(String id, String problem) {}
+
+  private Created create(
+      DockerClient docker,
+      SuiteSpec spec,
+      SuiteTarget target,
+      String name,
+      Map<String, String> labels) {
+    List<String> command = spec.command();
+    if (spec.junit() != null) {
+      command = new ArrayList<>(List.of("java", "-jar", JunitLaunch.REMOTE_JAR));
+      command.addAll(
+          JunitLaunch.args(remoteClasspath(spec, target), spec.junit().select(), spec.reports()));
+    }
+    Long memory = Exits.memoryBytes(spec.memory(), spec.name());
+    HostConfig host = HostConfig.newHostConfig();
+    if (memory != null) {
+      // Swap as large as memory means no swap: a suite over its limit meets the OOM killer
+      // instead of crawling (https://docs.docker.com/engine/containers/resource_constraints/).
+      host.withMemory(memory).withMemorySwap(memory);
+    }
+    if (target.network() != null) {
+      host.withNetworkMode(target.network());
+    }
+    List<String> env = new ArrayList<>();
+    target.env().forEach((k, v) -> env.add(k + "=" + v));
+    for (int attempt = 0; ; attempt++) {
+      CreateContainerCmd cmd =
+          docker
+              .createContainerCmd(spec.image())
+              .withName(name)
+              .withLabels(labels)
+              .withEnv(env)
+              .withHostConfig(host);
+      if (!command.isEmpty()) {
+        cmd.withCmd(command);
+      }
+      if (target.network() != null) {
+        cmd.withAliases(spec.name());
+      }
+      try {
+        return new Created(cmd.exec().getId(), null);
+      } catch (NotFoundException e) {
+        String pullError =
+            attempt > 0 ? "still missing after the pull" : pull(docker, spec.image());
+        if (pullError != null) {
+          return new Created(null, "image '" + spec.image() + "' is not available: " + pullError);
+        }
+      }
+    }
+  }
+
+  private List<String> remoteClasspath(SuiteSpec spec, SuiteTarget target) {
+    // Same layout as writeTar: entry i lands in /testrig-junit/cp/i[/file name].
+    List<String> remote = new ArrayList<>();
+    List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
+    for (int i = 0; i < cp.size(); i++) {
+      Path p = cp.get(i);
+      remote.add(
+          JunitLaunch.REMOTE_ROOT
+              + "/cp/"
+              + i
+              + (Files.isDirectory(p) ? "" : "/" + p.getFileName()));
+    }
+    return remote;
+  }
+
+  /** Pulls a missing image; returns null on success, else why it failed. */
+  private static String pull(DockerClient docker, String image) {
+    try (var callback = docker.pullImageCmd(image).start()) {
+      boolean done = callback.awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return done ? null : "the pull did not finish within " + PULL_TIMEOUT.toMinutes() + " min";
+    } catch (RuntimeException | IOException e) {
+      // docker-java rethrows the stream's first error from awaitCompletion.
+      return "not found locally and the pull failed: " + oneLine(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestrigException(ExitCode.INTERRUPTED, "interrupted while pulling " + image, e);
+    }
+  }
+
+  /** Copies the console launcher and the classpath into the created (not started) container. */
+  private void upload(DockerClient docker, String id, SuiteSpec spec, SuiteTarget target) {
+    List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
+    Path tar = null;
+    try {
+      tar = Files.createTempFile("testrig-junit-", ".tar");
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        JunitLaunch.writeTar(junitConsole, cp, out);
+      }
+      try (InputStream in = Files.newInputStream(tar)) {
+        docker.copyArchiveToContainerCmd(id).withTarInputStream(in).withRemotePath("/").exec();
+      }
+    } catch (IOException e) {
+      throw TestrigException.io(
+          "suite " + spec.name() + ": cannot copy the JVM suite into its container", e);
+    } finally {
+      if (tar != null) {
+        try {
+          Files.deleteIfExists(tar);
+        } catch (IOException e) {
+          // A temp file without secrets; the OS cleans /tmp.
+        }
+      }
+    }
+  }
+
+  /** Starts a compose service suite detached; returns a problem line when compose failed. */
+  private String composeRun(
+      SuiteSpec spec, SuiteTarget target, String name, Map<String, String> labels) {
+    SuiteTarget.Compose compose = target.compose();
+    List<String> cmd = new ArrayList<>(compose.command());
+    cmd.addAll(List.of("run", "--detach", "--no-deps", "--name", name));
+    labels.forEach((k, v) -> cmd.addAll(List.of("--label", k + "=" + v)));
+    // "-e KEY" without a value makes compose take the value from its own environment, so secret
+    // values never show up in an argument list (ps, error messages).
+    target.env().keySet().forEach(k -> cmd.addAll(List.of("--env", k)));
+    cmd.add(spec.service());
+    cmd.addAll(spec.command());
+    Exec exec = new Exec(redactor::redact);
+    if (compose.workDir() != null) {
+      exec.workDir(compose.workDir());
+    }
+    compose.env().forEach(exec::env);
+    target.env().forEach(exec::env);
+    Exec.Result r = exec.run(cmd, spec.timeout().plus(Duration.ofMinutes(1)));
+    return r.ok()
+        ? null
+        : "compose could not start service " + spec.service() + ": " + exec.failureMessage(r);
+  }
+
+  private void remove(DockerClient docker, String name, RuntimeException failure) {
+    try {
+      docker.removeContainerCmd(name).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      // Never created, or already gone.
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        throw new TestrigException(
+            ExitCode.ENGINE_UNAVAILABLE,
+            "cannot remove suite container " + name + ": " + oneLine(e),
+            e);
+      }
+    }
+  }
+
+  private SuiteResult result(SuiteSpec spec, ContainerRun.Outcome o) {
+    String signal = Exits.signal(o.exitCode());
+    String problem;
+    if (o.timedOut()) {
+      problem = "timed out after " + human(spec.timeout()) + " and was killed";
+    } else if (o.oomKilled()) {
+      problem =
+          "killed by the OOM killer"
+              + (spec.memory() == null ? "" : " (memory limit " + spec.memory() + ")");
+    } else if (signal != null) {
+      problem = "killed by " + signal + " (exit code " + o.exitCode() + ")";
+    } else if (o.junitFiles().isEmpty()) {
+      problem =
+          "wrote no JUnit XML in "
+              + spec.reports()
+              + (o.reportsMissing() ? " (the directory does not exist)" : "")
+              + " (exit code "
+              + o.exitCode()
+              + ")";
+    } else {
+      problem = null;
+    }
+    return new SuiteResult(
+        spec.name(),
+        o.junitFiles(),
+        o.exitCode(),
+        o.oomKilled(),
+        signal,
+        o.timedOut(),
+        o.duration(),
+        o.logFile(),
+        problem);
+  }
+
+  private SuiteResult notStarted(SuiteSpec spec, long start, String problem) {
+    return new SuiteResult(
+        spec.name(),
+        List.of(),
+        -1,
+        false,
+        null,
+        false,
+        Duration.ofNanos(System.nanoTime() - start),
+        null,
+        problem);
+  }
+
+  // ---------------------------------------------------------------- local JVM suites
+
+  private SuiteResult runLocal(SuiteSpec spec, SuiteTarget target, Path dir) {
+    List<String> cp =
+        JunitLaunch.classpath(spec, target.rigDir()).stream().map(Path::toString).toList();
+    // The JVM running testrig: the builder image's, or the developer's.
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-jar", junitConsole.toString()));
+    cmd.addAll(JunitLaunch.args(cp, spec.junit().select(), dir.toString()));
+    Exec exec = new Exec(redactor::redact);
+    if (target.rigDir() != null) {
+      exec.workDir(target.rigDir());
+    }
+    target.env().forEach(exec::env);
+    Path log = dir.resolve("output.log");
+    long start = System.nanoTime();
+    Exec.Result r;
+    try {
+      r = exec.run(cmd, spec.timeout());
+    } catch (TestrigException e) {
+      if (e.exitCode() == ExitCode.INTERRUPTED) {
+        throw e;
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      boolean timedOut = took.compareTo(spec.timeout()) >= 0;
+      writeLog(log, redactor.redact(e.getMessage()) + "\n");
+      List<Path> files = ReportFiles.collectLocal(dir, redactor);
+      return new SuiteResult(
+          spec.name(),
+          files,
+          -1,
+          false,
+          timedOut ? "SIGKILL" : null,
+          timedOut,
+          took,
+          log,
+          timedOut
+              ? "timed out after " + human(spec.timeout()) + " and was killed"
+              : redactor.redact(e.getMessage()));
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    writeLog(log, redactor.redact(r.stdout()) + redactor.redact(r.stderr()));
+    List<Path> files = ReportFiles.collectLocal(dir, redactor);
+    String signal = Exits.signal(r.exitCode());
+    String problem =
+        signal != null
+            ? "killed by " + signal + " (exit code " + r.exitCode() + ")"
+            : files.isEmpty() ? "wrote no JUnit XML (exit code " + r.exitCode() + ")" : null;
+    return new SuiteResult(
+        spec.name(), files, r.exitCode(), false, signal, false, took, log, problem);
+  }
+
+  private static void writeLog(Path log, String text) {
+    try {
+      Files.writeString(log, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw TestrigException.io("cannot write " + log + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Path freshDir(String name) {
+    Path dir = suiteDir(name);
+    try {
+      if (Files.exists(dir)) {
+        // Leftovers of an earlier run in the same artifact directory would count as this run's.
+        try (Stream<Path> s = Files.walk(dir)) {
+          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+      return dir;
+    } catch (IOException e) {
+      throw TestrigException.io("cannot prepare " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String containerName(SuiteTarget target, SuiteSpec spec) {
+    String run =
+        target.runId() == null ? "" : target.runId().replaceAll("[^A-Za-z0-9_.-]", "") + "-";
+    byte[] b = new byte[3];
+    RANDOM.nextBytes(b);
+    return "testrig-suite-" + run + spec.name() + "-" + HexFormat.of().formatHex(b);
+  }
+
+  private static String human(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  private static boolean isTrue(Boolean b) {
+    return Boolean.TRUE.equals(b);
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.strip().replace('\n', ' ').replace('\r', ' ');
+  }
+}
