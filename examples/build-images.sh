@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Builds every image the examples use, locally, from debian:trixie-slim and Debian's packages
-# (no container registry needed). Idempotent and fast when cached: Docker's layer cache turns a
-# rerun into a cache check of a few seconds. The compose files name the same tags with a `build:`
-# section, so `docker compose up` also builds a missing image; this script is the explicit way,
-# and the way to pick up a changed Dockerfile (compose does not rebuild an image that exists).
+# (no container registry needed). Idempotent and fast when cached: a rerun is a cache check of a
+# second or two. It builds through `docker compose build` (images/compose.yml), the same builder
+# and build cache that `docker compose up` uses when an example's image is missing, so the two
+# never rebuild each other's work. Compose does not rebuild an image that exists: run this after
+# changing anything under images/.
 #
-# Usage: examples/build-images.sh [docker build options, e.g. --no-cache or --pull]
+# Usage: examples/build-images.sh [compose build options, e.g. --no-cache or --pull]
 # Tags:  testrig-example/postgres:17, testrig-example/python:trixie, testrig-example/nginx:trixie
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-context=$here/images
 base=debian:trixie-slim
 
 if ! docker image inspect "$base" >/dev/null 2>&1; then
@@ -19,25 +19,18 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   "$here/../scripts/setup-engine.sh"
 fi
 
-# tag | Dockerfile (relative to the context) | build args
-images=(
-  "testrig-example/postgres:17|postgres/Dockerfile|--build-arg PG_MAJOR=17"
-  "testrig-example/python:trixie|python/Dockerfile|"
-  "testrig-example/nginx:trixie|nginx/Dockerfile|"
-)
-
-for entry in "${images[@]}"; do
-  IFS='|' read -r tag dockerfile args <<<"$entry"
+for service in postgres python nginx; do
   start=$(date +%s.%N)
   log=$(mktemp)
-  # shellcheck disable=SC2086 # args is a list of words by design
-  if ! docker build -q -t "$tag" -f "$context/$dockerfile" $args "$@" "$context" >"$log" 2>&1; then
-    echo "build-images: building $tag failed:" >&2
+  if ! docker compose -p testrig-example-images -f "$here/images/compose.yml" build "$@" "$service" \
+      >"$log" 2>&1; then
+    echo "build-images: building $service failed:" >&2
     cat "$log" >&2
     rm -f "$log"
     exit 1
   fi
   rm -f "$log"
+  tag=$(docker compose -p testrig-example-images -f "$here/images/compose.yml" config --images "$service")
   size=$(docker image inspect -f '{{.Size}}' "$tag")
   awk -v t="$tag" -v s="$size" -v a="$start" -v b="$(date +%s.%N)" \
     'BEGIN { printf "build-images: %-32s %4d MB  %5.1f s\n", t, s / 1e6, b - a }'

@@ -44,15 +44,17 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   shopt -s nullglob
   scripts=("$src"/postgres/initdb.d/*.sql)
   if [ ${#scripts[@]} -gt 0 ]; then
-    # A temporary server on the Unix socket only: TCP clients (and pg_isready -h, the healthcheck)
-    # see nothing until the real server below is up with the init scripts applied.
-    as_postgres pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=/run/postgresql" \
+    # A temporary server on a private socket only: clients and the healthcheck (testrig-pg-ready,
+    # which uses /run/postgresql) see nothing until the real server below is up with the init
+    # scripts applied.
+    install -d -o postgres -g postgres -m 0700 /run/postgresql-init
+    as_postgres pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=/run/postgresql-init" \
       -w -t 60 -s start
     for f in "${scripts[@]}"; do
       log "running ${f##*/}"
       # The shell (root) opens the file: it may be a 0600 secret-bearing render the postgres
       # user cannot read. psql gets it on stdin.
-      as_postgres psql -X -q -v ON_ERROR_STOP=1 -h /run/postgresql -U postgres -d postgres <"$f"
+      as_postgres psql -X -q -v ON_ERROR_STOP=1 -h /run/postgresql-init -U postgres -d postgres <"$f"
     done
     as_postgres pg_ctl -D "$PGDATA" -m fast -w -t 60 -s stop
   fi
