@@ -1,17 +1,19 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "secrets",
     mixinStandardHelpOptions = true,
-    description = "Show, rotate or wipe generated secrets.")
-final class SecretsCommand implements Callable<Integer> {
+    description = "Show, rotate or wipe generated secrets.",
+    subcommands = {SecretsShowCommand.class, SecretsRotateCommand.class, SecretsWipeCommand.class})
+final class SecretsCommand implements Runnable {
+  @ParentCommand TestrigCommand root;
+
   @Override
-  public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'secrets' is not implemented yet");
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this), "missing subcommand: show, rotate or wipe");
   }
 }
