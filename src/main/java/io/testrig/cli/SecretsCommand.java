@@ -1,7 +1,9 @@
 package io.testrig.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "secrets",
@@ -10,10 +12,11 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {SecretsShowCommand.class, SecretsRotateCommand.class, SecretsWipeCommand.class})
 final class SecretsCommand implements Runnable {
   @ParentCommand TestrigCommand root;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "missing subcommand: show, rotate or wipe");
+        spec.commandLine(), "missing subcommand: show, rotate or wipe");
   }
 }

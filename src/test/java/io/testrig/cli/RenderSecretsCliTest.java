@@ -164,5 +164,6 @@ class RenderSecretsCliTest {
   void secretsWithoutSubcommandIsUsageError() {
     Result r = run("secrets");
     assertEquals(2, r.code);
+    assertTrue(r.err.startsWith("testrig: missing subcommand: show, rotate or wipe"), r.err);
   }
 }
