@@ -1,17 +1,22 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "secrets",
     mixinStandardHelpOptions = true,
-    description = "Show, rotate or wipe generated secrets.")
-final class SecretsCommand implements Callable<Integer> {
+    description = "Show, rotate or wipe generated secrets.",
+    subcommands = {SecretsShowCommand.class, SecretsRotateCommand.class, SecretsWipeCommand.class})
+final class SecretsCommand implements Runnable {
+  @ParentCommand TestrigCommand root;
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'secrets' is not implemented yet");
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "missing subcommand: show, rotate or wipe");
   }
 }

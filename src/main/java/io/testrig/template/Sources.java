@@ -1,0 +1,124 @@
+package io.testrig.template;
+
+import io.testrig.core.TestrigException;
+import io.testrig.rig.Rig;
+import io.testrig.rig.TemplateSpec;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Expands {@code templates} entries into source files. {@code from} is a directory (every regular
+ * file below it, mirrored) or a glob such as {@code conf/**}{@code /*.j2} (relative to the rig
+ * file; the part before the first glob character is the template root, and {@code **}{@code /} also
+ * matches zero directories). Files ending in {@code strip_suffix} are rendered and lose it; other
+ * files are copied verbatim. With {@code strip_suffix: ""} every file is rendered.
+ */
+final class Sources {
+  private Sources() {}
+
+  static List<TemplateRenderer.Job> collect(Rig rig, Path runDir) {
+    List<TemplateRenderer.Job> jobs = new ArrayList<>();
+    Map<Path, String> seen = new HashMap<>();
+    for (int i = 0; i < rig.templates().size(); i++) {
+      TemplateSpec spec = rig.templates().get(i);
+      String at = rig.file() + ": templates[" + i + "]";
+      Path root;
+      PathMatcher matcher = null;
+      PathMatcher shallow = null;
+      int glob = firstGlobSegment(spec.from());
+      if (glob < 0) {
+        root = rig.resolve(spec.from());
+      } else {
+        String[] segs = spec.from().split("/");
+        root =
+            rig.resolve(
+                String.join("/", java.util.Arrays.copyOfRange(segs, 0, glob)).isEmpty()
+                    ? "."
+                    : String.join("/", java.util.Arrays.copyOfRange(segs, 0, glob)));
+        String pattern = String.join("/", java.util.Arrays.copyOfRange(segs, glob, segs.length));
+        matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        if (pattern.startsWith("**/")) {
+          shallow = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3));
+        }
+      }
+      if (!Files.isDirectory(root)) {
+        throw TestrigException.badInput(
+            at
+                + ".from: '"
+                + spec.from()
+                + "': "
+                + (Files.exists(root) ? "not a directory" : "no such directory"));
+      }
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(root)) {
+        files = s.filter(Files::isRegularFile).sorted().toList();
+      } catch (IOException e) {
+        throw TestrigException.io(
+            at + ".from: cannot list '" + spec.from() + "': " + e.getMessage(), e);
+      }
+      Path outRoot = runDir.resolve(spec.to()).normalize();
+      int matched = 0;
+      for (Path f : files) {
+        Path rel = root.relativize(f);
+        if (matcher != null
+            && !matcher.matches(rel)
+            && (shallow == null || !shallow.matches(rel))) {
+          continue;
+        }
+        matched++;
+        String name = rel.getFileName().toString();
+        String suffix = spec.stripSuffix();
+        boolean render = suffix.isEmpty() || name.endsWith(suffix);
+        Path outRel =
+            render && !suffix.isEmpty() && name.length() > suffix.length()
+                ? rel.resolveSibling(name.substring(0, name.length() - suffix.length()))
+                : rel;
+        Path out = outRoot.resolve(outRel).normalize();
+        if (!out.startsWith(runDir) || out.equals(runDir)) {
+          throw TestrigException.badInput(
+              at + ".to: output '" + outRel + "' leaves the run directory");
+        }
+        if (runDir.relativize(out).toString().equals("config.json")
+            || runDir.relativize(out).startsWith("certs")) {
+          throw TestrigException.badInput(
+              at + ": output '" + runDir.relativize(out) + "' would overwrite testrig's own file");
+        }
+        String previous = seen.put(out, f.toString());
+        if (previous != null) {
+          throw TestrigException.badInput(
+              at
+                  + ": '"
+                  + rig.dir().relativize(f)
+                  + "' and '"
+                  + rig.dir().relativize(Path.of(previous))
+                  + "' both render to '"
+                  + runDir.relativize(out)
+                  + "'");
+        }
+        jobs.add(new TemplateRenderer.Job(spec, root, f, out, render));
+      }
+      if (matched == 0) {
+        throw TestrigException.badInput(at + ".from: '" + spec.from() + "' matches no file");
+      }
+    }
+    return jobs;
+  }
+
+  private static int firstGlobSegment(String from) {
+    String[] segs = from.split("/");
+    for (int i = 0; i < segs.length; i++) {
+      if (segs[i].matches(".*[*?\\[{].*")) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,322 @@
+package io.testrig.template;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.filter.Filter;
+import io.testrig.core.TestrigException;
+import io.testrig.rig.Rig;
+import io.testrig.rig.TemplateSpec;
+import io.testrig.secrets.RunDir;
+import io.testrig.secrets.SecretStore;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Renders a rig's {@code templates} into the run directory with Jinjava 2.8.4.
+ *
+ * <p>Strict (like Jinja2's StrictUndefined): an undefined variable or key, an unknown filter or
+ * tag, a syntax error, a disallowed method or an include outside the template root fails the whole
+ * render with {@code <template>:<line>: <what>} (exit 2). Everything is rendered into a temporary
+ * directory inside the run directory first and moved into place only when every template succeeded,
+ * so a failure leaves no partial output.
+ *
+ * <p>Sandboxed: values are never re-rendered (nested interpretation off), includes load only from
+ * the template root ({@link RootedLocator}), and expressions reach plain data only ({@link
+ * Sandbox}).
+ */
+public final class TemplateRenderer {
+  /** Outputs above this size are refused (a runaway loop), as jinjava's own limit reports. */
+  static final long MAX_OUTPUT_BYTES = 16L * 1024 * 1024;
+
+  private static final Set<PosixFilePermission> OWNER_RW =
+      EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+  private TemplateRenderer() {}
+
+  /**
+   * Renders every {@code templates} entry of {@code rig} into {@code dir}.
+   *
+   * @param store secrets: each generator namespace is a lazy template variable
+   * @param values merged values ({@link Values#resolve}); top-level template variables
+   * @param extraContext more top-level variables (e.g. {@code certs} from the PKI); wins over
+   *     values, must not reuse a generator name
+   */
+  public static io.testrig.template.RenderResult render(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> values,
+      Map<String, Object> extraContext) {
+    List<Job> jobs = Sources.collect(rig, dir.path());
+    AtomicBoolean touched = new AtomicBoolean();
+    Map<String, Object> context = new HashMap<>(values);
+    Map<String, Object> run = new LinkedHashMap<>();
+    if (values.get("run") instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> run.put(String.valueOf(k), v));
+    }
+    run.put("dir", dir.path().toString());
+    context.put("run", run);
+    extraContext.forEach(
+        (k, v) -> {
+          if (store.namespaces().contains(k)) {
+            throw new IllegalArgumentException("extra context reuses generator name " + k);
+          }
+          context.put(k, v);
+        });
+    for (String ns : store.namespaces()) {
+      context.put(ns, new SecretNode(store, ns, touched));
+    }
+
+    RootedLocator locator = new RootedLocator();
+    Jinjava jinjava = newJinjava(locator);
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory(dir.path(), ".render-");
+    } catch (IOException e) {
+      throw TestrigException.io(
+          dir.path() + ": cannot create a render directory: " + e.getMessage(), e);
+    }
+    List<io.testrig.template.RenderResult.Output> outputs = new ArrayList<>();
+    List<Path> staged = new ArrayList<>();
+    try {
+      List<String> secrets = store.secretValues();
+      for (int i = 0; i < jobs.size(); i++) {
+        Job job = jobs.get(i);
+        Path stage = tmp.resolve(Integer.toString(i));
+        Set<PosixFilePermission> sourceMode = Files.getPosixFilePermissions(job.source());
+        boolean secret = false;
+        if (job.render()) {
+          touched.set(false);
+          locator.root(job.root());
+          String text = read(rig, job.source());
+          RenderResult r = jinjava.renderForResult(text, context);
+          fail(rig, job, r, locator);
+          String out = r.getOutput();
+          secrets = store.secretValues();
+          secret = touched.get() || containsAny(out, secrets);
+          Files.writeString(stage, out, StandardCharsets.UTF_8);
+        } else {
+          Files.copy(job.source(), stage, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Set<PosixFilePermission> mode = mode(job.spec(), sourceMode, secret);
+        Files.setPosixFilePermissions(stage, mode);
+        staged.add(stage);
+        outputs.add(
+            new io.testrig.template.RenderResult.Output(
+                job.source(),
+                job.output(),
+                dir.path().relativize(job.output()),
+                octal(mode),
+                secret,
+                job.render()));
+      }
+      // Every template rendered: only now touch the visible tree.
+      for (int i = 0; i < jobs.size(); i++) {
+        Path target = jobs.get(i).output();
+        createDirs(dir.path(), target.getParent());
+        Files.move(
+            staged.get(i),
+            target,
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw TestrigException.io("render failed: " + e.getMessage(), e);
+    } finally {
+      deleteTree(tmp);
+    }
+    return new io.testrig.template.RenderResult(List.copyOf(outputs));
+  }
+
+  static Jinjava newJinjava(RootedLocator locator) {
+    JinjavaConfig config =
+        JinjavaConfig.newBuilder()
+            .withFailOnUnknownTokens(true)
+            .withNestedInterpretationEnabled(false)
+            .withElResolver(Sandbox.resolver())
+            .withKeepTrailingNewline(true)
+            .withMaxOutputSize(MAX_OUTPUT_BYTES)
+            .build();
+    Jinjava jinjava = new Jinjava(config);
+    jinjava.setResourceLocator(locator);
+    for (Filter f : List.copyOf(jinjava.getGlobalContext().getAllFilters())) {
+      jinjava.getGlobalContext().registerFilter(new SecretAwareFilter(f));
+    }
+    return jinjava;
+  }
+
+  private static void fail(Rig rig, Job job, RenderResult r, RootedLocator locator) {
+    if (r.getErrors().isEmpty()) {
+      return;
+    }
+    // The most telling error first: an unknown filter, else the first fatal one, else any.
+    TemplateError e = r.getErrors().get(0);
+    TemplateError fatal = null;
+    for (TemplateError candidate : r.getErrors()) {
+      if (candidate.getItem() == TemplateError.ErrorItem.FILTER) {
+        fatal = candidate;
+        break;
+      }
+      if (fatal == null && candidate.getSeverity() == TemplateError.ErrorType.FATAL) {
+        fatal = candidate;
+      }
+    }
+    e = fatal != null ? fatal : e;
+    String what = locator.violation() != null ? locator.violation() : describe(e);
+    String line = e.getLineno() > 0 ? ":" + e.getLineno() : "";
+    throw TestrigException.badInput(display(rig, job.source()) + line + ": " + what);
+  }
+
+  /** One line, no values: jinjava's messages may quote a whole dict, so keep only the gist. */
+  static String describe(TemplateError e) {
+    String msg = e.getMessage() == null ? "" : e.getMessage();
+    msg = msg.replace('\n', ' ').replace('\r', ' ').strip();
+    int origin = msg.indexOf(" Originating Exception:");
+    if (origin > 0) {
+      msg = msg.substring(0, origin);
+    }
+    String unknownToken = "UnknownTokenException: Unknown token found: ";
+    if (msg.startsWith(unknownToken)) {
+      return "undefined: '" + msg.substring(unknownToken.length()) + "'";
+    }
+    if (e.getItem() == TemplateError.ErrorItem.FILTER) {
+      return "unknown filter '" + e.getFieldName() + "'";
+    }
+    if (e.getReason() == TemplateError.ErrorReason.UNKNOWN
+        && e.getFieldName() != null
+        && !e.getFieldName().isEmpty()) {
+      return "undefined: '" + e.getFieldName() + "'";
+    }
+    if (msg.length() > 300) {
+      msg = msg.substring(0, 300) + "...";
+    }
+    return msg;
+  }
+
+  static String display(Rig rig, Path p) {
+    Path d = rig.dir();
+    return p.startsWith(d) ? d.relativize(p).toString() : p.toString();
+  }
+
+  private static String read(Rig rig, Path source) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(source)))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw TestrigException.badInput(
+          display(rig, source) + ": not UTF-8 text; templates must be UTF-8");
+    } catch (IOException e) {
+      throw TestrigException.io(display(rig, source) + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  static Set<PosixFilePermission> mode(
+      TemplateSpec spec, Set<PosixFilePermission> source, boolean secret) {
+    if (spec.mode() != null) {
+      String m = spec.mode().length() == 4 ? spec.mode().substring(1) : spec.mode();
+      return fromOctal(m);
+    }
+    if (!secret) {
+      return source;
+    }
+    Set<PosixFilePermission> out = EnumSet.copyOf(OWNER_RW);
+    if (source.contains(PosixFilePermission.OWNER_EXECUTE)) {
+      out.add(PosixFilePermission.OWNER_EXECUTE);
+    }
+    return out;
+  }
+
+  static Set<PosixFilePermission> fromOctal(String m) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : m.toCharArray()) {
+      int v = c - '0';
+      sb.append((v & 4) != 0 ? 'r' : '-')
+          .append((v & 2) != 0 ? 'w' : '-')
+          .append((v & 1) != 0 ? 'x' : '-');
+    }
+    return PosixFilePermissions.fromString(sb.toString());
+  }
+
+  static String octal(Set<PosixFilePermission> mode) {
+    String s = PosixFilePermissions.toString(mode);
+    StringBuilder sb = new StringBuilder("0");
+    for (int i = 0; i < 9; i += 3) {
+      int v =
+          (s.charAt(i) == 'r' ? 4 : 0)
+              + (s.charAt(i + 1) == 'w' ? 2 : 0)
+              + (s.charAt(i + 2) == 'x' ? 1 : 0);
+      sb.append(v);
+    }
+    return sb.toString();
+  }
+
+  private static boolean containsAny(String text, List<String> secrets) {
+    for (String s : secrets) {
+      if (!s.isEmpty() && text.contains(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Output directories are 0755 so containers can read mounted config; the run dir is 0700. */
+  private static void createDirs(Path runDir, Path dir) throws IOException {
+    if (dir.equals(runDir) || Files.isDirectory(dir)) {
+      return;
+    }
+    createDirs(runDir, dir.getParent());
+    Files.createDirectory(
+        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+  }
+
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+              Files.deleteIfExists(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw TestrigException.io(
+          root + ": cannot remove the render directory: " + e.getMessage(), e);
+    }
+  }
+
+  /** One source file and where its output goes. */
+  record Job(TemplateSpec spec, Path root, Path source, Path output, boolean render) {}
+}
