@@ -39,11 +39,26 @@ public final class Redactor {
     put(URLEncoder.encode(value, StandardCharsets.UTF_8), marker);
     put(URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"), marker);
     put(jsonEscape(value), marker);
-    List<Map.Entry<String, String>> list = new ArrayList<>(forms.entrySet());
-    // Longest first, so a value that contains another secret is masked whole.
-    list.sort(
-        Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
-    ordered = List.copyOf(list);
+    // Sorted lazily on the next redact: adding a thousand secrets stays linear.
+    ordered = null;
+  }
+
+  private List<Map.Entry<String, String>> ordered() {
+    List<Map.Entry<String, String>> list = ordered;
+    if (list != null) {
+      return list;
+    }
+    synchronized (this) {
+      if (ordered == null) {
+        List<Map.Entry<String, String>> sorted = new ArrayList<>(forms.entrySet());
+        // Longest first, so a value that contains another secret is masked whole.
+        sorted.sort(
+            Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length())
+                .reversed());
+        ordered = List.copyOf(sorted);
+      }
+      return ordered;
+    }
   }
 
   private void put(String form, String marker) {
@@ -54,7 +69,7 @@ public final class Redactor {
 
   /** True when no secret is registered (redact is then the identity). */
   public boolean isEmpty() {
-    return ordered.isEmpty();
+    return ordered().isEmpty();
   }
 
   public String redact(String text) {
@@ -62,7 +77,7 @@ public final class Redactor {
       return text;
     }
     String result = text;
-    for (Map.Entry<String, String> e : ordered) {
+    for (Map.Entry<String, String> e : ordered()) {
       if (result.contains(e.getKey())) {
         result = result.replace(e.getKey(), e.getValue());
       }
@@ -72,7 +87,7 @@ public final class Redactor {
 
   /** The longest registered form, so stream redactors know how much text to hold back. */
   public int longestForm() {
-    List<Map.Entry<String, String>> list = ordered;
+    List<Map.Entry<String, String>> list = ordered();
     return list.isEmpty() ? 0 : list.get(0).getKey().length();
   }
 
