@@ -1,17 +1,20 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
-import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    description = "Work with JUnit XML reports.")
-final class ReportCommand implements Callable<Integer> {
+    description = "Work with JUnit XML reports.",
+    subcommands = {ReportMergeCommand.class})
+final class ReportCommand implements Runnable {
+  @ParentCommand TestrigCommand root;
+
   @Override
-  public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'report' is not implemented yet");
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "missing subcommand (try 'testrig report merge --help')");
   }
 }
