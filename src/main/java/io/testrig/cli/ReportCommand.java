@@ -2,7 +2,9 @@ package io.testrig.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "report",
@@ -11,10 +13,11 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {ReportMergeCommand.class})
 final class ReportCommand implements Runnable {
   @ParentCommand TestrigCommand root;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(
-        new CommandLine(this), "missing subcommand (try 'testrig report merge --help')");
+    // spec.commandLine(), not a new CommandLine: its err is the injected (redacting) writer.
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
   }
 }

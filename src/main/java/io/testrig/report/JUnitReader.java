@@ -208,6 +208,7 @@ public final class JUnitReader {
             emit(open.pop());
           }
         }
+        flushOpen(); // the implicit suite of testcases directly under <testsuites>
       } finally {
         x.close();
       }
