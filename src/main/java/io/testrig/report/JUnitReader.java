@@ -1,5 +1,6 @@
 package io.testrig.report;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -83,7 +84,7 @@ public final class JUnitReader {
           errorSuite(file, "cannot read JUnit XML " + file + ": no such file or not a file"));
     }
     Parse strict = new Parse(file);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       strict.run(factory().createXMLStreamReader(in));
       return strict.suites;
     } catch (IOException e) {
@@ -329,11 +330,12 @@ public final class JUnitReader {
       switch (ev) {
         case XMLStreamConstants.START_ELEMENT -> depth++;
         case XMLStreamConstants.END_ELEMENT -> depth--;
-        case XMLStreamConstants.CHARACTERS,
-            XMLStreamConstants.CDATA,
-            XMLStreamConstants.SPACE,
-            XMLStreamConstants.ENTITY_REFERENCE ->
-            text.append(x.getText());
+        case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+            text.append(x);
+        case XMLStreamConstants.ENTITY_REFERENCE -> {
+          String t = x.getText();
+          text.append(t.toCharArray(), 0, t.length());
+        }
         default -> {}
       }
     }
@@ -384,15 +386,19 @@ public final class JUnitReader {
       this.half = Math.max(1, max / 2);
     }
 
-    void append(String s) {
-      total += s.length();
+    void append(XMLStreamReader x) {
+      append(x.getTextCharacters(), x.getTextStart(), x.getTextLength());
+    }
+
+    void append(char[] chars, int start, int length) {
+      total += length;
       int i = 0;
       if (head.length() < half) {
-        i = Math.min(s.length(), half - head.length());
-        head.append(s, 0, i);
+        i = Math.min(length, half - head.length());
+        head.append(chars, start, i);
       }
-      if (i < s.length()) {
-        tail.append(s, i, s.length());
+      if (i < length) {
+        tail.append(chars, start + i, length - i);
         if (tail.length() > 2 * half) {
           tail.delete(0, tail.length() - half);
         }

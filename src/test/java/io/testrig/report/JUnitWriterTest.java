@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -347,5 +348,6 @@ class JUnitWriterTest {
       assertEquals(List.of(out), list.toList());
     }
     assertNull(JUnitReader.read(out).get(0).cases().get(0).systemOut());
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
   }
 }
