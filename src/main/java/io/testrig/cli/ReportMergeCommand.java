@@ -1,5 +1,6 @@
 package io.testrig.cli;
 
+import io.testrig.core.TestrigException;
 import io.testrig.report.JUnitWriter;
 import io.testrig.report.Report;
 import io.testrig.report.ReportMerge;
@@ -65,7 +66,8 @@ final class ReportMergeCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Cap per system-out, system-err and failure text of a testcase (default:"
-              + " ${DEFAULT-VALUE}); lowered further to keep the file under 28 MiB.")
+              + " ${DEFAULT-VALUE}, at most 1048576); lowered further to keep the file under"
+              + " 28 MiB.")
   int maxOutputChars;
 
   @Option(
@@ -76,9 +78,12 @@ final class ReportMergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (maxOutputChars < 0 || maxOutputChars > JUnitWriter.MAX_TEXT_CHARS) {
+      throw TestrigException.badInput(
+          "--max-output-chars must be between 0 and " + JUnitWriter.MAX_TEXT_CHARS);
+    }
     JUnitWriter.Options options =
-        new JUnitWriter.Options(
-            Math.max(0, maxOutputChars), JUnitWriter.DEFAULT_MAX_BYTES, fileAttribute);
+        new JUnitWriter.Options(maxOutputChars, JUnitWriter.DEFAULT_MAX_BYTES, fileAttribute);
     ReportMerge.Outcome o =
         ReportMerge.run(inputs, output, name, secrets, parent.root.redactor, options);
     PrintWriter err = spec.commandLine().getErr();

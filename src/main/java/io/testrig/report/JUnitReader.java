@@ -125,14 +125,14 @@ public final class JUnitReader {
       }
       String cleaned = XmlText.clean(decoded);
       // Same text as the strict pass saw: a second try would only repeat its error.
-      return cleaned.equals(decoded) && !startsWithBom(bytes) ? null : cleaned;
+      if (cleaned.equals(decoded)) {
+        return null;
+      }
+      // A byte-order mark is fine in a byte stream but not before <?xml in a character stream.
+      return cleaned.startsWith("\uFEFF") ? cleaned.substring(1) : cleaned;
     } catch (IOException e) {
       return null;
     }
-  }
-
-  private static boolean startsWithBom(byte[] b) {
-    return b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
   }
 
   private static List<TestSuite> withError(Parse parse, Path file, String message) {

@@ -55,6 +55,12 @@ public final class JUnitWriter {
   /** Default cap per system-out, system-err and failure text of one testcase, in characters. */
   public static final int DEFAULT_MAX_TEXT_CHARS = 64 * 1024;
 
+  /**
+   * Largest allowed text cap: well under half of {@link JUnitReader#MAX_READ_TEXT_CHARS}, so the
+   * reader's cut (made before redaction) always falls in the part this writer cuts away.
+   */
+  public static final int MAX_TEXT_CHARS = 1024 * 1024;
+
   /** Cap for one attribute value (name, classname, message, ...), in characters. */
   public static final int MAX_ATTRIBUTE_CHARS = 4 * 1024;
 
@@ -73,8 +79,9 @@ public final class JUnitWriter {
         new Options(DEFAULT_MAX_TEXT_CHARS, DEFAULT_MAX_BYTES, false);
 
     public Options {
-      if (maxTextChars < 0 || maxBytes <= 0) {
-        throw new IllegalArgumentException("limits must be positive");
+      if (maxTextChars < 0 || maxTextChars > MAX_TEXT_CHARS || maxBytes <= 0) {
+        throw new IllegalArgumentException(
+            "text cap must be 0.." + MAX_TEXT_CHARS + " and the size cap positive");
       }
     }
   }

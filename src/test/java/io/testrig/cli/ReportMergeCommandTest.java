@@ -144,6 +144,15 @@ class ReportMergeCommandTest {
             FIXTURES.resolve("pytest.xml").toString()));
     assertTrue(err.toString().contains("cannot read secrets file " + notJson), err.toString());
     assertFalse(Files.exists(dir.resolve("y.xml")));
+    assertEquals(
+        2,
+        run(
+            "--max-output-chars",
+            "2000000",
+            "-o",
+            dir.resolve("z.xml").toString(),
+            FIXTURES.resolve("pytest.xml").toString()));
+    assertTrue(err.toString().contains("--max-output-chars must be between 0 and 1048576"));
   }
 
   @Test

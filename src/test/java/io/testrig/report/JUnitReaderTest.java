@@ -183,6 +183,19 @@ class JUnitReaderTest {
   }
 
   @Test
+  void byteOrderMarkAndControlCharactersTogether() throws IOException {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body =
+        "<?xml version=\"1.0\"?><testsuite name=\"s\"><testcase name=\"n\"><system-out>a\u0001b</system-out></testcase></testsuite>"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[bom.length + body.length];
+    System.arraycopy(bom, 0, all, 0, 3);
+    System.arraycopy(body, 0, all, 3, body.length);
+    Path file = Files.write(dir.resolve("bom.xml"), all);
+    assertEquals("a\uFFFDb", JUnitReader.read(file).get(0).cases().get(0).systemOut());
+  }
+
+  @Test
   void hugeTextIsBoundedWhileReading() throws IOException {
     Path file = dir.resolve("huge.xml");
     try (var w = Files.newBufferedWriter(file)) {
