@@ -1,6 +1,7 @@
 package io.testrig.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ public record TestSuite(
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("a testsuite needs a name");
     }
-    properties = properties == null ? Map.of() : new LinkedHashMap<>(properties);
-    properties = java.util.Collections.unmodifiableMap(properties);
+    properties =
+        Collections.unmodifiableMap(
+            properties == null ? Map.of() : new LinkedHashMap<>(properties)); // keeps order
     cases = List.copyOf(cases == null ? List.of() : cases);
   }
 
