@@ -1,0 +1,175 @@
+package io.testrig.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.testrig.report.JUnitReader;
+import io.testrig.report.Report;
+import io.testrig.report.XmlLint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportMergeCommandTest {
+  private static final Path FIXTURES = Path.of("src/test/resources/junit");
+  private static final Path EXAMPLES = Path.of("examples/reports");
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    List<String> all = new ArrayList<>(List.of("report", "merge"));
+    all.addAll(List.of(args));
+    return Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+  }
+
+  @Test
+  void mergesEveryToolsFormatAndExitsOneOnFailures() {
+    Path o = dir.resolve("merged.xml");
+    int code =
+        run(
+            "-o",
+            o.toString(),
+            FIXTURES.resolve("pytest.xml").toString(),
+            FIXTURES.resolve("TEST-io.example.shop.CartTest.xml").toString(),
+            FIXTURES.resolve("TEST-junit-jupiter.xml").toString(),
+            FIXTURES.resolve("go-junit-report.xml").toString(),
+            FIXTURES.resolve("jest-junit.xml").toString());
+    assertEquals(1, code, err.toString());
+    XmlLint.assertValid(o);
+    Report.Totals t = Report.of("r", JUnitReader.read(o)).totals();
+    assertEquals(new Report.Totals(17, 5, 1, 4, t.time()), t);
+    assertTrue(
+        out.toString().startsWith(o + ": 17 tests, 5 failed, 1 errors, 4 skipped"), out.toString());
+    assertEquals("", err.toString());
+  }
+
+  @Test
+  void allPassedExitsZero() throws IOException {
+    Path a =
+        Files.writeString(
+            dir.resolve("a.xml"),
+            "<testsuite name=\"a\" tests=\"1\"><testcase classname=\"c\" name=\"ok\"/></testsuite>");
+    Path o = dir.resolve("out.xml");
+    assertEquals(0, run(a.toString(), "-o", o.toString()), err.toString());
+    XmlLint.assertValid(o);
+  }
+
+  @Test
+  void theReadmeExampleWorks() {
+    Path o = dir.resolve("example.xml");
+    int code =
+        run(
+            EXAMPLES.resolve("api-pytest.xml").toString(),
+            EXAMPLES.resolve("web-jest.xml").toString(),
+            "-o",
+            o.toString());
+    assertEquals(1, code, err.toString());
+    XmlLint.assertValid(o);
+    assertTrue(out.toString().contains(": 5 tests, 1 failed, 0 errors, 1 skipped"), out.toString());
+  }
+
+  @Test
+  void malformedInputIsAnErrorTestcaseNamingTheFile() {
+    Path o = dir.resolve("out.xml");
+    Path bad = FIXTURES.resolve("truncated.xml");
+    assertEquals(
+        1, run("-o", o.toString(), bad.toString(), FIXTURES.resolve("jest-junit.xml").toString()));
+    XmlLint.assertValid(o);
+    assertTrue(
+        err.toString().startsWith("testrig: malformed JUnit XML " + bad + ": line 5"),
+        err.toString());
+    assertTrue(
+        JUnitReader.read(o).stream()
+            .flatMap(s -> s.cases().stream())
+            .anyMatch(c -> c.name().equals("read " + bad)));
+  }
+
+  @Test
+  void zeroTestcasesIsAnErrorNotAGreenReport() throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.xml"), "<testsuites/>");
+    Path o = dir.resolve("out.xml");
+    assertEquals(1, run("-o", o.toString(), empty.toString()));
+    XmlLint.assertValid(o);
+    assertTrue(out.toString().contains("1 tests, 0 failed, 1 errors"), out.toString());
+    assertEquals("no testcases", JUnitReader.read(o).get(0).cases().get(0).name());
+  }
+
+  @Test
+  void secretsFromAConfigJsonAreMaskedInTheReportAndOnTheConsole() throws IOException {
+    String secret = "Zq7-hunter2-Xy9";
+    Path config =
+        Files.writeString(
+            dir.resolve("config.json"), "{\"password\": {\"db\": {\"app\": \"" + secret + "\"}}}");
+    Path leak =
+        Files.writeString(
+            dir.resolve("leak.xml"),
+            "<testsuite name=\"s\"><testcase classname=\"c\" name=\"login "
+                + secret
+                + "\">"
+                + "<failure message=\"bad password "
+                + secret
+                + "\">psql -W "
+                + secret
+                + "</failure></testcase></testsuite>");
+    Path o = dir.resolve("out.xml");
+    assertEquals(1, run("--secrets", config.toString(), "-o", o.toString(), leak.toString()));
+    String xml = Files.readString(o);
+    assertFalse(xml.contains(secret), xml);
+    assertTrue(xml.contains("login [MASKED password.db.app]"), xml);
+    assertFalse(out.toString().contains(secret) || err.toString().contains(secret));
+  }
+
+  @Test
+  void usageErrorsExitTwo() throws IOException {
+    assertEquals(2, run(FIXTURES.resolve("pytest.xml").toString()));
+    assertTrue(err.toString().contains("Missing required option: '--output=OUT'"), err.toString());
+    assertEquals(2, run("-o", dir.resolve("x.xml").toString()));
+    Path notJson = Files.writeString(dir.resolve("config.json"), "not json");
+    assertEquals(
+        2,
+        run(
+            "--secrets",
+            notJson.toString(),
+            "-o",
+            dir.resolve("y.xml").toString(),
+            FIXTURES.resolve("pytest.xml").toString()));
+    assertTrue(err.toString().contains("cannot read secrets file " + notJson), err.toString());
+    assertFalse(Files.exists(dir.resolve("y.xml")));
+    assertEquals(
+        2,
+        run(
+            "--max-output-chars",
+            "2000000",
+            "-o",
+            dir.resolve("z.xml").toString(),
+            FIXTURES.resolve("pytest.xml").toString()));
+    assertTrue(err.toString().contains("--max-output-chars must be between 0 and 1048576"));
+  }
+
+  @Test
+  void unwritableOutputExitsFive() throws IOException {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    int code =
+        run(
+            "-o",
+            file.resolve("sub/out.xml").toString(),
+            FIXTURES.resolve("pytest.xml").toString());
+    assertEquals(5, code, err.toString());
+    assertTrue(err.toString().startsWith("testrig: cannot write report "), err.toString());
+  }
+
+  @Test
+  void reportWithoutSubcommandIsAUsageError() {
+    assertEquals(2, Main.run(new String[] {"report"}, new PrintWriter(out), new PrintWriter(err)));
+    assertTrue(err.toString().contains("missing subcommand"), err.toString());
+  }
+}
