@@ -179,6 +179,40 @@ class StackCliIT {
     assertTrue(!again.out().contains(project), "idempotent: " + again.out());
   }
 
+  @Test
+  void engineStartLeavesARunningEngineAlone() {
+    Out s = run("engine", "start");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().startsWith("already running; Docker "), s.out());
+  }
+
+  /** A real dockerd that cannot start (here: a bad flag) gives exit 3 and the privileged hint. */
+  @Test
+  void engineStartExplainsPrivilegedWhenDockerdCannotStart() throws Exception {
+    Path sock = dir.resolve("d.sock");
+    Path log = dir.resolve("dockerd.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java(
+                List.of(
+                    "engine",
+                    "start",
+                    "--wait",
+                    "3s",
+                    "--log",
+                    log.toString(),
+                    "--",
+                    "--testrig-no-such-flag")));
+    pb.environment().put("DOCKER_HOST", "unix://" + sock);
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(3, p.exitValue(), err);
+    assertTrue(
+        err.startsWith("testrig: dockerd exited; the job container must run privileged"), err);
+    assertTrue(err.contains("privileged = true") && err.contains("testrig-no-such-flag"), err);
+  }
+
   private static List<String> java(List<String> args) {
     String jar = System.getProperty("testrig.jar", "target/testrig.jar");
     List<String> cmd =
