@@ -1,17 +1,72 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
+import io.testrig.compose.StackService;
 import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Reaper;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "down",
     mixinStandardHelpOptions = true,
-    description = "Tear the stack down and wipe the secrets.")
+    description = {
+      "Save the stack's logs, then kill and remove its containers, networks and volumes.",
+      "Without -p: every testrig stack brought up from the rig file."
+    })
 final class DownCommand implements Callable<Integer> {
+  @Mixin RigOptions rig;
+  @Mixin EngineOptions engineOptions;
+  @Spec CommandSpec spec;
+  @ParentCommand TestrigCommand root;
+
+  @Option(
+      names = {"-p", "--project"},
+      paramLabel = "NAME",
+      description = "Compose project to remove (repeatable).")
+  List<String> projects = new ArrayList<>();
+
+  @Option(
+      names = "--artifacts",
+      defaultValue = "testrig-artifacts",
+      paramLabel = "DIR",
+      description = "Artifact directory; service logs go to DIR/logs (default: ${DEFAULT-VALUE}).")
+  Path artifacts;
+
   @Override
   public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'down' is not implemented yet");
+    PrintWriter out = spec.commandLine().getOut();
+    try (Engine engine = engineOptions.connect()) {
+      List<String> targets = projects;
+      if (targets.isEmpty()) {
+        Path file = rig.load().file();
+        targets = StackService.projectsOf(engine, file);
+        if (targets.isEmpty()) {
+          out.println("no testrig stack of " + file + " is running");
+          return 0;
+        }
+      }
+      for (String p : targets) {
+        Reaper.Removed r = StackService.down(engine, p, artifacts, root.redactor);
+        out.printf(
+            "%s: removed %d containers, %d networks, %d volumes%n",
+            p, r.containers().size(), r.networks().size(), r.volumes().size());
+        if (!r.kept().isEmpty()) {
+          throw new TestrigException(
+              io.testrig.core.ExitCode.STACK_FAILED,
+              p + ": could not remove " + String.join("; ", r.kept()));
+        }
+      }
+    }
+    return 0;
   }
 }

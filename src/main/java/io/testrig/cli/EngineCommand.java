@@ -1,17 +1,20 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "engine",
     mixinStandardHelpOptions = true,
-    description = "Check or start the Docker engine.")
-final class EngineCommand implements Callable<Integer> {
+    description = "Check or start the Docker engine.",
+    subcommands = {EngineStatusCommand.class, EngineStartCommand.class})
+final class EngineCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
-  public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'engine' is not implemented yet");
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing subcommand: status or start");
   }
 }

@@ -1,17 +1,56 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Gc;
+import io.testrig.engine.Reaper;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "gc",
     mixinStandardHelpOptions = true,
-    description = "Remove testrig-labelled resources whose run is gone.")
+    description = {
+      "Remove testrig-labelled containers, networks and volumes whose run is gone: its owner"
+          + " process no longer exists on this host, it is older than --older-than, or (with"
+          + " --this-job) it belongs to the current CI job. Idempotent."
+    })
 final class GcCommand implements Callable<Integer> {
+  @Mixin EngineOptions engineOptions;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--older-than",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "Also remove runs started at least this long ago (e.g. 1h).")
+  Duration olderThan;
+
+  @Option(
+      names = "--this-job",
+      description =
+          "Also remove runs of the current CI job (CI_JOB_ID); for a CI template's after_script.")
+  boolean thisJob;
+
   @Override
   public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'gc' is not implemented yet");
+    PrintWriter out = spec.commandLine().getOut();
+    String job = thisJob ? System.getenv("CI_JOB_ID") : null;
+    try (Engine engine = engineOptions.connect()) {
+      Reaper.Removed r = Gc.collect(engine, olderThan, job);
+      r.containers().forEach(n -> out.println("removed container " + n));
+      r.networks().forEach(n -> out.println("removed network " + n));
+      r.volumes().forEach(n -> out.println("removed volume " + n));
+      r.kept().forEach(n -> out.println("kept " + n));
+      out.printf(
+          "gc: removed %d containers, %d networks, %d volumes%n",
+          r.containers().size(), r.networks().size(), r.volumes().size());
+    }
+    return 0;
   }
 }

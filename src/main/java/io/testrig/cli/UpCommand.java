@@ -1,17 +1,73 @@
 package io.testrig.cli;
 
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
+import io.testrig.compose.ServiceStatus;
+import io.testrig.compose.Stack;
+import io.testrig.compose.StackOptions;
+import io.testrig.compose.StackService;
+import io.testrig.engine.Engine;
+import io.testrig.rig.Rig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = "Render, issue certs and bring the stack up until ready.")
+    description = {
+      "Bring the rig's compose stack up and wait until every service is ready.",
+      "The stack belongs to the calling shell: `testrig down` removes it, and `testrig gc` does"
+          + " once that shell is gone."
+    })
 final class UpCommand implements Callable<Integer> {
+  @Mixin RigOptions rig;
+  @Mixin EngineOptions engineOptions;
+  @Spec CommandSpec spec;
+  @ParentCommand TestrigCommand root;
+
+  @Option(
+      names = {"-p", "--project"},
+      paramLabel = "NAME",
+      description = "Compose project name (default: stack.project, else testrig-<id>).")
+  String project;
+
+  @Option(
+      names = "--artifacts",
+      defaultValue = "testrig-artifacts",
+      paramLabel = "DIR",
+      description = "Artifact directory; service logs go to DIR/logs (default: ${DEFAULT-VALUE}).")
+  Path artifacts;
+
   @Override
   public Integer call() {
-    throw new TestrigException(ExitCode.INTERNAL, "'up' is not implemented yet");
+    Rig r = rig.load();
+    PrintWriter out = spec.commandLine().getOut();
+    try (Engine engine = engineOptions.connect()) {
+      StackOptions opts =
+          StackOptions.defaults(artifacts)
+              .withProjectName(project)
+              .withRedactor(root.redactor)
+              .withProgress(new PlainProgress(out))
+              // The stack outlives this command; it is garbage once the calling shell is gone.
+              .withOwner(ProcessHandle.current().parent().orElse(ProcessHandle.current()))
+              .withEnv(
+                  rig.runDir == null
+                      ? Map.of()
+                      : Map.of("TESTRIG_RUN_DIR", rig.runDir.toAbsolutePath().toString()));
+      Stack stack = StackService.up(engine, r, opts);
+      stack.detach();
+      long ready = stack.services().stream().filter(ServiceStatus::ok).count();
+      out.printf(
+          "stack %s is up (%d services); remove it with: testrig down -p %s%n",
+          stack.projectName(), ready, stack.projectName());
+      out.println(stack.projectName());
+    }
+    return 0;
   }
 }

@@ -12,6 +12,8 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,16 +29,29 @@ public final class Engine implements AutoCloseable {
   /** Lowest API version testrig supports: Docker 20.10 (Debian bookworm's docker.io). */
   public static final RemoteApiVersion MINIMUM_API = RemoteApiVersion.VERSION_1_41;
 
+  /** Where Docker's own CLI looks when DOCKER_HOST is unset. */
+  public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
   private final DockerClient client;
   private final DockerHttpClient http;
   private final String host;
   private final Version version;
+  private final RemoteApiVersion pinned;
+  private final Map<String, String> environment;
 
-  private Engine(DockerClient client, DockerHttpClient http, String host, Version version) {
+  private Engine(
+      DockerClient client,
+      DockerHttpClient http,
+      String host,
+      Version version,
+      RemoteApiVersion pinned,
+      Map<String, String> environment) {
     this.client = client;
     this.http = http;
     this.host = host;
     this.version = version;
+    this.pinned = pinned;
+    this.environment = environment;
   }
 
   /** Connects using the process environment, waiting up to {@code wait} for the engine. */
@@ -46,7 +61,10 @@ public final class Engine implements AutoCloseable {
 
   /** Connects using {@code env} (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH). */
   public static Engine connect(Map<String, String> env, Duration wait) {
-    String host = env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+    String host = env.get("DOCKER_HOST");
+    if (host == null || host.isBlank()) {
+      host = DEFAULT_HOST;
+    }
     DefaultDockerClientConfig.Builder b =
         DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
     boolean tls =
@@ -73,7 +91,23 @@ public final class Engine implements AutoCloseable {
     RemoteApiVersion pinned = server.isGreater(TESTED_API) ? TESTED_API : server;
     DockerClientConfig config = b.withApiVersion(pinned).build();
     DockerHttpClient http = httpClient(config);
-    return new Engine(DockerClientImpl.getInstance(config, http), http, host, v);
+    // The docker CLI (compose) must talk to the same engine with the same API version.
+    Map<String, String> cliEnv = new LinkedHashMap<>();
+    cliEnv.put("DOCKER_HOST", host);
+    cliEnv.put("DOCKER_API_VERSION", pinned.getVersion());
+    if (tls) {
+      cliEnv.put("DOCKER_TLS_VERIFY", "1");
+      cliEnv.put(
+          "DOCKER_CERT_PATH",
+          env.getOrDefault("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker"));
+    }
+    return new Engine(
+        DockerClientImpl.getInstance(config, http),
+        http,
+        host,
+        v,
+        pinned,
+        Collections.unmodifiableMap(cliEnv));
   }
 
   private static Version awaitVersion(
@@ -133,6 +167,27 @@ public final class Engine implements AutoCloseable {
 
   public String host() {
     return host;
+  }
+
+  /** The API version every request uses: min(server, {@link #TESTED_API}). */
+  public String apiVersion() {
+    return pinned.getVersion();
+  }
+
+  /**
+   * Environment for docker CLI processes (compose) so they reach this engine: DOCKER_HOST,
+   * DOCKER_API_VERSION and, with TLS, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
+   */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
+  /**
+   * True when the engine is on this machine's unix socket, so container IPs on bridge networks are
+   * reachable from this process (probes connect to them directly).
+   */
+  public boolean isLocal() {
+    return host.startsWith("unix://");
   }
 
   /** The server's version as it reported it. */

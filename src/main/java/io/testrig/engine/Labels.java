@@ -1,5 +1,12 @@
 package io.testrig.engine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Labels testrig puts on every container, network and volume it creates (on top of compose's own),
  * so {@code testrig gc} can find what a killed run left behind.
@@ -13,9 +20,89 @@ public final class Labels {
   /** When the run started, epoch seconds. */
   public static final String STARTED = "io.testrig.started";
 
-  /** PID and host of the testrig process, so gc can tell whether the run is still alive. */
+  /**
+   * The process that owns the run, as {@code <hostname>/<pid>/<process start epoch ms>}, so gc can
+   * tell whether the run is still alive (the start time guards against a reused pid).
+   */
   public static final String OWNER = "io.testrig.owner";
+
+  /** The CI job (CI_JOB_ID) that started the run, when there is one; {@code gc --this-job}. */
+  public static final String CI_JOB = "io.testrig.ci-job";
+
+  /** Absolute path of the rig file, so {@code testrig down} finds the stacks of one rig. */
+  public static final String RIG = "io.testrig.rig";
 
   /** Prefix of compose project names testrig uses. */
   public static final String PROJECT_PREFIX = "testrig-";
+
+  /** Compose's own project label (https://github.com/docker/compose, pkg/api/labels.go). */
+  public static final String COMPOSE_PROJECT = "com.docker.compose.project";
+
+  /** Compose's service label. */
+  public static final String COMPOSE_SERVICE = "com.docker.compose.service";
+
+  /** Compose's label on containers made by {@code compose run}. */
+  public static final String COMPOSE_ONEOFF = "com.docker.compose.oneoff";
+
+  /** The owner value for a process. */
+  public static String owner(ProcessHandle process) {
+    long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    return hostname() + "/" + process.pid() + "/" + start;
+  }
+
+  /**
+   * Whether the owner named by a label value is known to be gone: on this host, with no process of
+   * that pid started at that time. An owner on another host (another job container sharing the
+   * engine) is never judged gone: only its age can make it garbage.
+   */
+  public static boolean ownerGone(String owner) {
+    if (owner == null) {
+      return false;
+    }
+    String[] parts = owner.split("/");
+    if (parts.length != 3 || !parts[0].equals(hostname())) {
+      return false;
+    }
+    long pid;
+    long start;
+    try {
+      pid = Long.parseLong(parts[1]);
+      start = Long.parseLong(parts[2]);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    Optional<ProcessHandle> p = ProcessHandle.of(pid);
+    if (p.isEmpty() || !p.get().isAlive()) {
+      return true;
+    }
+    long actual = p.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    // Start times come from /proc with clock-tick resolution; a different process is seconds off.
+    return start != 0 && actual != 0 && Math.abs(actual - start) > 2_000;
+  }
+
+  /** The run's start time from a label map, or null. */
+  public static Instant started(Map<String, String> labels) {
+    String s = labels == null ? null : labels.get(STARTED);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Instant.ofEpochSecond(Long.parseLong(s));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * This host's name, read without DNS: in a job container it is the container's id, so owners in
+   * other containers sharing the engine never look local.
+   */
+  static String hostname() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException e) {
+      String h = System.getenv("HOSTNAME");
+      return h == null ? "unknown" : h;
+    }
+  }
 }

@@ -1,0 +1,108 @@
+package io.testrig.compose;
+
+import io.testrig.core.Exec;
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code docker compose} (the v2 CLI plugin) or a v2 {@code docker-compose} standalone binary,
+ * always run through {@link Exec} with the engine's environment and one project's files.
+ */
+final class ComposeCli {
+  private static volatile List<String> detected;
+
+  private final List<String> base;
+  private final Exec exec;
+
+  ComposeCli(
+      String project,
+      List<Path> files,
+      List<Path> envFiles,
+      Map<String, String> env,
+      Redactor redactor) {
+    List<String> b = new ArrayList<>(binary(env));
+    b.add("--project-name");
+    b.add(project);
+    for (Path f : files) {
+      b.add("--file");
+      b.add(f.toString());
+    }
+    for (Path f : envFiles) {
+      b.add("--env-file");
+      b.add(f.toString());
+    }
+    // Compose reads the project directory from the first file; keep that default.
+    this.base = List.copyOf(b);
+    this.exec = new Exec(redactor::redact);
+    env.forEach(exec::env);
+    // No ANSI progress bars in captured output.
+    exec.env("COMPOSE_ANSI", "never");
+    exec.env("COMPOSE_PROGRESS", "plain");
+  }
+
+  /** The command prefix: binary, project name, files, env files; append profiles and a verb. */
+  List<String> base() {
+    return base;
+  }
+
+  Exec exec() {
+    return exec;
+  }
+
+  /** Runs {@code base + args}; the result whatever its exit code. */
+  Exec.Result run(Duration timeout, List<String> args) {
+    List<String> cmd = new ArrayList<>(base);
+    cmd.addAll(args);
+    return exec.run(cmd, timeout);
+  }
+
+  /**
+   * The compose v2 command: the plugin when {@code docker compose version} works, else a standalone
+   * {@code docker-compose} that reports version 2 (v1 lacks {@code config --format json} and the
+   * label semantics testrig relies on).
+   */
+  static List<String> binary(Map<String, String> env) {
+    List<String> d = detected;
+    if (d != null) {
+      return d;
+    }
+    Exec e = new Exec();
+    env.forEach(e::env);
+    if (Exec.findOnPath("docker") != null) {
+      Exec.Result r =
+          e.run(List.of("docker", "compose", "version", "--short"), Duration.ofSeconds(20));
+      if (r.ok()) {
+        detected = List.of("docker", "compose");
+        return detected;
+      }
+    }
+    if (Exec.findOnPath("docker-compose") != null) {
+      Exec.Result r =
+          e.run(List.of("docker-compose", "version", "--short"), Duration.ofSeconds(20));
+      String v = r.stdout().strip();
+      if (r.ok() && (v.startsWith("2") || v.startsWith("v2"))) {
+        detected = List.of("docker-compose");
+        return detected;
+      }
+    }
+    throw new TestrigException(
+        ExitCode.ENGINE_UNAVAILABLE,
+        "docker compose v2 is not installed (neither the 'docker compose' plugin nor a v2"
+            + " 'docker-compose' binary is on PATH)");
+  }
+
+  /** The detected compose version line, for {@code testrig engine status}. */
+  static String version(Map<String, String> env) {
+    List<String> cmd = new ArrayList<>(binary(env));
+    cmd.add("version");
+    Exec e = new Exec();
+    env.forEach(e::env);
+    return e.run(cmd, Duration.ofSeconds(20)).stdout().strip();
+  }
+}

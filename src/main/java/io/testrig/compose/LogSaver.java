@@ -1,0 +1,96 @@
+package io.testrig.compose;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Saves each service's log with the engine's timestamps, redacted, as {@code <dir>/<service>.log}
+ * (replicas: {@code <service>-<n>.log}). The whole log is read first and redacted as one text, so a
+ * secret split across two frames is still masked.
+ */
+final class LogSaver {
+  private LogSaver() {}
+
+  static void save(
+      DockerClient client, Map<String, List<String>> containers, Path dir, Redactor redactor) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw TestrigException.io("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    containers.forEach(
+        (service, ids) -> {
+          for (int i = 0; i < ids.size(); i++) {
+            String name = ids.size() == 1 ? service : service + "-" + (i + 1);
+            Path file = dir.resolve(name + ".log");
+            String text = redactor.redact(read(client, ids.get(i)));
+            try {
+              Files.writeString(file, text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+              throw TestrigException.io("cannot write " + file + ": " + e.getMessage(), e);
+            }
+          }
+        });
+  }
+
+  static String read(DockerClient client, String containerId) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (ResultCallback.Adapter<Frame> cb =
+        client
+            .logContainerCmd(containerId)
+            .withStdOut(true)
+            .withStdErr(true)
+            .withTimestamps(true)
+            .exec(
+                new ResultCallback.Adapter<>() {
+                  @Override
+                  public void onNext(Frame f) {
+                    synchronized (buf) {
+                      buf.writeBytes(f.getPayload());
+                    }
+                  }
+                })) {
+      cb.awaitCompletion(30, TimeUnit.SECONDS);
+    } catch (NotFoundException e) {
+      return "";
+    } catch (IOException e) {
+      // Keep what arrived.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (buf) {
+      return buf.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The last {@code n} lines of a log text, timestamps stripped, joined with " | ". */
+  static String tail(String log, int n) {
+    String[] lines = log.strip().split("\r?\n");
+    List<String> out = new ArrayList<>();
+    for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
+      String l = lines[i];
+      // Engine timestamps are RFC 3339 followed by one space.
+      int sp = l.indexOf(' ');
+      if (sp > 0 && l.length() > 20 && Character.isDigit(l.charAt(0)) && l.charAt(4) == '-') {
+        l = l.substring(sp + 1);
+      }
+      if (!l.isBlank()) {
+        out.add(l.strip());
+      }
+    }
+    return out.isEmpty() ? "(no output)" : String.join(" | ", out);
+  }
+}

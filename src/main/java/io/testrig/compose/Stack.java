@@ -1,0 +1,283 @@
+package io.testrig.compose;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import io.testrig.core.Redactor;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Labels;
+import io.testrig.engine.Reaper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A compose stack testrig brought up (or is bringing up). {@link #close()} is idempotent and safe
+ * from a shutdown hook: it saves the logs, then kills and removes every container, network and
+ * volume of the project and of the run id (suite containers labelled with {@link #labels()}
+ * included).
+ */
+public final class Stack implements AutoCloseable {
+  private final Engine engine;
+  private final String project;
+  private final String runId;
+  private final Map<String, String> labels;
+  private final ComposeCli compose;
+  private final List<String> profiles;
+  private final List<String> networks;
+  private final Path artifactDir;
+  private final Redactor redactor;
+  private final boolean graceful;
+  private final Path overrideDir;
+  private volatile List<ServiceStatus> services = List.of();
+  private Thread hook;
+  private boolean closed;
+  private Reaper.Removed removed;
+  private Duration teardownTime;
+
+  Stack(
+      Engine engine,
+      String project,
+      String runId,
+      Map<String, String> labels,
+      ComposeCli compose,
+      List<String> profiles,
+      List<String> networks,
+      Path artifactDir,
+      Redactor redactor,
+      boolean graceful,
+      Path overrideDir) {
+    this.engine = engine;
+    this.project = project;
+    this.runId = runId;
+    this.labels = Map.copyOf(labels);
+    this.compose = compose;
+    this.profiles = List.copyOf(profiles);
+    this.networks = List.copyOf(networks);
+    this.artifactDir = artifactDir;
+    this.redactor = redactor;
+    this.graceful = graceful;
+    this.overrideDir = overrideDir;
+  }
+
+  /** Compose project name, e.g. {@code testrig-j1234-pg16-ab12}. */
+  public String projectName() {
+    return project;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /**
+   * Labels every resource of this run carries; a suite container started outside compose must carry
+   * them too, so teardown and gc find it.
+   */
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  /** The project's networks as the engine names them, e.g. {@code testrig-x_default} first. */
+  public List<String> networks() {
+    return networks;
+  }
+
+  /** The network a container should join to reach the services by name. */
+  public String defaultNetwork() {
+    return networks.stream()
+        .filter(n -> n.equals(project + "_default"))
+        .findFirst()
+        .orElse(networks.isEmpty() ? null : networks.get(0));
+  }
+
+  public DockerClient client() {
+    return engine.client();
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  /** One status per enabled service, in model order. */
+  public List<ServiceStatus> services() {
+    return services;
+  }
+
+  void services(List<ServiceStatus> s) {
+    services = List.copyOf(s);
+  }
+
+  /**
+   * A full {@code docker compose} command for this project (files, label override, profiles)
+   * followed by {@code args}, e.g. {@code composeCommand("--profile", "suite", "run", "--rm",
+   * "tests")}; run it with {@link #exec()}.
+   */
+  public List<String> composeCommand(String... args) {
+    List<String> cmd = new ArrayList<>(compose.base());
+    for (String p : profiles) {
+      cmd.add("--profile");
+      cmd.add(p);
+    }
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** The executor configured with the engine's environment and the stack's env, redacting. */
+  public io.testrig.core.Exec exec() {
+    return compose.exec();
+  }
+
+  /** Where service logs go. */
+  public Path logsDir() {
+    return artifactDir.resolve("logs");
+  }
+
+  /**
+   * Saves every service's current log (timestamps, redacted) under {@link #logsDir()}; callable any
+   * time before {@link #close()}, which saves them again.
+   */
+  public void saveLogs() {
+    LogSaver.save(
+        engine.client(), containersByService(engine.client(), project), logsDir(), redactor);
+  }
+
+  /** The last lines of a service's saved log, or of its live log. */
+  String tail(String service, int n) {
+    Path f = logsDir().resolve(service + ".log");
+    try {
+      if (Files.exists(f)) {
+        return LogSaver.tail(Files.readString(f), n);
+      }
+    } catch (IOException e) {
+      // Fall through to the live log.
+    }
+    return "(no log)";
+  }
+
+  /**
+   * Keeps the stack when the JVM exits ({@code testrig up}): removes the shutdown hook. {@code
+   * testrig down} or {@code testrig gc} remove it later by its labels.
+   */
+  public void detach() {
+    unhook();
+  }
+
+  /** Tears down: logs saved, everything removed. Same as {@link #close()} but reports. */
+  public synchronized Reaper.Removed down() {
+    if (closed) {
+      return removed;
+    }
+    long t0 = System.nanoTime();
+    try {
+      saveLogs();
+    } catch (RuntimeException e) {
+      // Logs are best effort; removal must still happen.
+    }
+    removed = remove(engine.client(), project, runId, graceful);
+    teardownTime = Duration.ofNanos(System.nanoTime() - t0);
+    closed = true;
+    deleteOverride();
+    unhook();
+    return removed;
+  }
+
+  /** How long {@link #down()} took, or null before it ran. */
+  public Duration teardownTime() {
+    return teardownTime;
+  }
+
+  /** Idempotent, never throws: for try-with-resources and shutdown hooks. */
+  @Override
+  public void close() {
+    try {
+      down();
+    } catch (RuntimeException e) {
+      PrintStream err = System.err;
+      err.println(
+          "testrig: teardown of "
+              + project
+              + " failed: "
+              + redactor.redact(String.valueOf(e.getMessage())));
+    }
+  }
+
+  synchronized void hook() {
+    hook = new Thread(this::close, "testrig-teardown-" + project);
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  private synchronized void unhook() {
+    if (hook != null && Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // Already shutting down: the hook runs (or ran) close(), which is idempotent.
+      }
+    }
+    hook = null;
+  }
+
+  private void deleteOverride() {
+    if (overrideDir == null) {
+      return;
+    }
+    try (var files = Files.walk(overrideDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover labels file holds no secret.
+    }
+  }
+
+  /** Removes a project's and a run's resources (also what {@code testrig down -p} uses). */
+  public static Reaper.Removed remove(
+      DockerClient client, String project, String runId, boolean graceful) {
+    Reaper.Removed a = Reaper.remove(client, Labels.COMPOSE_PROJECT, project, l -> true, graceful);
+    if (runId == null) {
+      return a;
+    }
+    Reaper.Removed b = Reaper.remove(client, Labels.RUN_ID, runId, l -> true, graceful);
+    return new Reaper.Removed(
+        concat(a.containers(), b.containers()),
+        concat(a.networks(), b.networks()),
+        concat(a.volumes(), b.volumes()),
+        concat(a.kept(), b.kept()));
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** The project's service containers (not one-off ones), by service, sorted by name. */
+  static Map<String, List<String>> containersByService(DockerClient client, String project) {
+    List<Container> list =
+        client
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
+            .exec();
+    Map<String, TreeMap<String, String>> byService = new TreeMap<>();
+    for (Container c : list) {
+      Map<String, String> l = c.getLabels();
+      if ("True".equalsIgnoreCase(l.get(Labels.COMPOSE_ONEOFF))
+          || l.get(Labels.COMPOSE_SERVICE) == null) {
+        continue;
+      }
+      String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
+      byService
+          .computeIfAbsent(l.get(Labels.COMPOSE_SERVICE), k -> new TreeMap<>())
+          .put(name, c.getId());
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    byService.forEach((s, m) -> out.put(s, List.copyOf(m.values())));
+    return out;
+  }
+}

@@ -1,0 +1,353 @@
+package io.testrig.compose;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.testrig.core.Exec;
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Labels;
+import io.testrig.engine.Reaper;
+import io.testrig.rig.Rig;
+import io.testrig.rig.StackSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Brings a rig's compose stack up until every service is ready:
+ *
+ * <ol>
+ *   <li>{@code docker compose config --format json} with every profile enabled: the preflight
+ *       (compose runs the same loading and validation as {@code config -q}, so an invalid file
+ *       fails here, exit 2, before anything exists) and the resolved model in one process;
+ *   <li>an override file adding testrig's labels to every service, network and volume;
+ *   <li>{@code build} for the rig's build services; {@code up --no-start} to create everything;
+ *   <li>{@link Bringup}: start in depends_on order, fast readiness per service.
+ * </ol>
+ *
+ * On any failure the logs are saved, everything is removed and a {@link StackFailedException} names
+ * the service, its state and its last log lines.
+ */
+public final class StackService {
+  static final Duration CONFIG_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration CREATE_TIMEOUT = Duration.ofMinutes(15);
+  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
+  private static final int TAIL_LINES = 5;
+
+  private StackService() {}
+
+  public static Stack up(Engine engine, Rig rig, StackOptions opts) {
+    StackSpec spec = rig.stack();
+    String where = rig.file() == null ? "testrig.yml" : rig.file().toString();
+    if (spec.isEmpty() && opts.composeFiles() == null) {
+      throw TestrigException.badInput(where + ": stack.files: no compose files given");
+    }
+    List<Path> files = new ArrayList<>();
+    if (opts.composeFiles() != null) {
+      files.addAll(opts.composeFiles());
+    } else {
+      for (String f : spec.files()) {
+        if (f.endsWith(".j2")) {
+          throw TestrigException.badInput(
+              where + ": stack.files: " + f + " is a template; render it first (testrig run does)");
+        }
+        files.add(rig.resolve(f));
+      }
+    }
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw TestrigException.badInput(where + ": stack.files: " + f + ": no such file");
+      }
+    }
+    List<Path> envFiles = new ArrayList<>();
+    for (String f : spec.envFiles()) {
+      Path p = rig.resolve(f);
+      if (!Files.isRegularFile(p)) {
+        throw TestrigException.badInput(where + ": stack.env_files: " + p + ": no such file");
+      }
+      envFiles.add(p);
+    }
+
+    String project;
+    String runId;
+    String given = opts.projectName() != null ? opts.projectName() : spec.project();
+    if (given != null) {
+      project =
+          ProjectNames.validate(
+              given, opts.projectName() != null ? "--project" : where + ": stack.project");
+      runId =
+          project.startsWith(Labels.PROJECT_PREFIX)
+              ? project.substring(Labels.PROJECT_PREFIX.length())
+              : project;
+    } else {
+      runId = ProjectNames.runId(System.getenv(), opts.configSuffix());
+      project = ProjectNames.project(runId);
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.RUN_ID, runId);
+    labels.put(Labels.STARTED, Long.toString(Instant.now().getEpochSecond()));
+    labels.put(Labels.OWNER, Labels.owner(opts.owner()));
+    String job = System.getenv("CI_JOB_ID");
+    if (job != null && !job.isBlank()) {
+      labels.put(Labels.CI_JOB, job);
+    }
+    if (rig.file() != null) {
+      labels.put(Labels.RIG, rig.file().toAbsolutePath().toString());
+    }
+
+    Map<String, String> env = new LinkedHashMap<>(engine.environment());
+    env.putAll(opts.env());
+    ComposeCli preflight = new ComposeCli(project, files, envFiles, env, opts.redactor());
+    Exec.Result config =
+        preflight.run(CONFIG_TIMEOUT, List.of("--profile", "*", "config", "--format", "json"));
+    if (!config.ok()) {
+      List<String> names = files.stream().map(Path::toString).toList();
+      throw TestrigException.badInput(
+          "invalid compose file ("
+              + String.join(", ", names)
+              + "): "
+              + firstLine(opts.redactor().redact(config.stderr())));
+    }
+    ComposeModel model = ComposeModel.parse(config.stdout());
+    List<String> all = model.services();
+    for (String s : spec.services().keySet()) {
+      if (!all.contains(s)) {
+        throw TestrigException.badInput(
+            where + ": stack.services." + s + ": no such service in the compose files");
+      }
+    }
+    for (String s : spec.build()) {
+      if (!all.contains(s)) {
+        throw TestrigException.badInput(
+            where + ": stack.build: no service '" + s + "' in the compose files");
+      }
+    }
+    List<String> enabled = model.enabledServices(spec.profiles());
+
+    Path overrideDir;
+    try {
+      overrideDir =
+          Files.createTempDirectory(
+              "testrig-compose-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.writeString(
+          overrideDir.resolve("testrig.labels.json"),
+          model.labelOverride(labels),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw TestrigException.io("cannot write the compose label override: " + e.getMessage(), e);
+    }
+    List<Path> withOverride = new ArrayList<>(files);
+    withOverride.add(overrideDir.resolve("testrig.labels.json"));
+    ComposeCli compose = new ComposeCli(project, withOverride, envFiles, env, opts.redactor());
+    List<String> networks = new ArrayList<>();
+    for (String n : model.networkNames()) {
+      networks.add(n);
+    }
+    networks.sort(
+        (a, b) ->
+            a.equals(project + "_default")
+                ? -1
+                : b.equals(project + "_default") ? 1 : a.compareTo(b));
+    Path artifacts = opts.artifactDir() == null ? Path.of("testrig-artifacts") : opts.artifactDir();
+    Stack stack =
+        new Stack(
+            engine,
+            project,
+            runId,
+            labels,
+            compose,
+            spec.profiles(),
+            networks,
+            artifacts,
+            opts.redactor(),
+            spec.gracefulStop(),
+            overrideDir);
+    if (opts.shutdownHook()) {
+      stack.hook();
+    }
+    List<ServiceStatus> statuses = List.of();
+    try {
+      List<String> profileArgs = new ArrayList<>();
+      for (String p : spec.profiles()) {
+        profileArgs.add("--profile");
+        profileArgs.add(p);
+      }
+      if (!spec.build().isEmpty()) {
+        List<String> args = new ArrayList<>(profileArgs);
+        args.add("build");
+        args.addAll(spec.build());
+        Exec.Result b = compose.run(BUILD_TIMEOUT, args);
+        if (!b.ok()) {
+          throw new StackFailedException(
+              "building "
+                  + String.join(", ", spec.build())
+                  + " failed: "
+                  + tailLine(opts.redactor().redact(b.stderr())),
+              List.of(),
+              null);
+        }
+      }
+      List<String> args = new ArrayList<>(profileArgs);
+      args.addAll(List.of("up", "--no-start"));
+      Exec.Result created = compose.run(CREATE_TIMEOUT, args);
+      if (!created.ok()) {
+        throw new StackFailedException(
+            createFailure(engine, model, enabled, opts.redactor().redact(created.stderr())),
+            List.of(),
+            null);
+      }
+      try (EventWatch events = new EventWatch(engine.client(), project)) {
+        Map<String, List<String>> containers = Stack.containersByService(engine.client(), project);
+        statuses =
+            new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
+      }
+      stack.services(statuses);
+      ServiceStatus failed =
+          statuses.stream()
+              .filter(st -> st.state() == ServiceStatus.State.FAILED)
+              .findFirst()
+              .orElse(null);
+      if (failed != null) {
+        stack.saveLogs();
+        String msg =
+            failed.message()
+                + "; last log lines: "
+                + stack.tail(failed.service(), TAIL_LINES)
+                + "; log: "
+                + stack.logsDir().resolve(failed.service() + ".log");
+        statuses = withMessage(statuses, failed.service(), msg);
+        throw new StackFailedException(msg, statuses, null);
+      }
+      return stack;
+    } catch (StackFailedException e) {
+      stack.close();
+      throw e;
+    } catch (InterruptedException e) {
+      stack.close();
+      Thread.currentThread().interrupt();
+      throw new TestrigException(
+          ExitCode.INTERRUPTED, "interrupted while bringing " + project + " up", e);
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private static List<ServiceStatus> withMessage(
+      List<ServiceStatus> in, String service, String msg) {
+    List<ServiceStatus> out = new ArrayList<>();
+    for (ServiceStatus s : in) {
+      out.add(
+          s.service().equals(service)
+              ? new ServiceStatus(s.service(), s.state(), s.how(), s.elapsed(), msg)
+              : s);
+    }
+    return out;
+  }
+
+  /** Names the service whose image is missing, when that is why {@code up --no-start} failed. */
+  private static String createFailure(
+      Engine engine, ComposeModel model, List<String> enabled, String stderr) {
+    List<String> missing = new ArrayList<>();
+    for (String s : enabled) {
+      String image = model.image(s);
+      if (image == null || model.hasBuild(s)) {
+        continue;
+      }
+      try {
+        engine.client().inspectImageCmd(image).exec();
+      } catch (NotFoundException e) {
+        missing.add("service '" + s + "': image '" + image + "'");
+      }
+    }
+    if (!missing.isEmpty()) {
+      return String.join(", ", missing)
+          + " not found locally and could not be pulled ("
+          + tailLine(stderr)
+          + ")";
+    }
+    return "docker compose up failed: " + tailLine(stderr);
+  }
+
+  /**
+   * Tears down a stack known only by its project name ({@code testrig down}): saves its logs under
+   * {@code artifactDir/logs}, then removes its containers, networks and volumes and those of its
+   * run id.
+   */
+  public static Reaper.Removed down(
+      Engine engine, String project, Path artifactDir, Redactor redactor) {
+    String runId = null;
+    for (var c :
+        engine
+            .client()
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
+            .exec()) {
+      runId = c.getLabels().getOrDefault(Labels.RUN_ID, runId);
+    }
+    try {
+      LogSaver.save(
+          engine.client(),
+          Stack.containersByService(engine.client(), project),
+          artifactDir.resolve("logs"),
+          redactor);
+    } catch (RuntimeException e) {
+      // Logs are best effort; removal must still happen.
+    }
+    return Stack.remove(engine.client(), project, runId, false);
+  }
+
+  /** Compose projects of testrig stacks brought up from {@code rigFile}. */
+  public static List<String> projectsOf(Engine engine, Path rigFile) {
+    String path = rigFile.toAbsolutePath().normalize().toString();
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (var c :
+        engine
+            .client()
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(Labels.RIG, path))
+            .exec()) {
+      String p = c.getLabels().get(Labels.COMPOSE_PROJECT);
+      if (p != null) {
+        out.add(p);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code docker compose version} of the compose testrig uses with this engine. */
+  public static String composeVersion(Engine engine) {
+    return ComposeCli.version(engine.environment());
+  }
+
+  static String firstLine(String s) {
+    for (String l : s.strip().split("\r?\n")) {
+      if (!l.isBlank()) {
+        return l.strip();
+      }
+    }
+    return "(no output)";
+  }
+
+  static String tailLine(String s) {
+    String[] lines = s.strip().split("\r?\n");
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (!lines[i].isBlank()) {
+        return lines[i].strip();
+      }
+    }
+    return "(no output)";
+  }
+}

@@ -1,0 +1,134 @@
+package io.testrig.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * Removes labelled containers (killed, anonymous volumes included), then networks, then named
+ * volumes, through the engine API rather than {@code docker compose down}: no compose process to
+ * start, every container removed in parallel, and a killed compose project is handled the same as a
+ * live one. Removal is idempotent: something already gone counts as removed.
+ */
+public final class Reaper {
+  private Reaper() {}
+
+  /** What was removed, by name; {@code kept} lists what could not be removed and why. */
+  public record Removed(
+      List<String> containers, List<String> networks, List<String> volumes, List<String> kept) {
+    public boolean isEmpty() {
+      return containers.isEmpty() && networks.isEmpty() && volumes.isEmpty();
+    }
+
+    public int total() {
+      return containers.size() + networks.size() + volumes.size();
+    }
+  }
+
+  /**
+   * Removes every container, network and volume carrying label {@code key=value} (or just {@code
+   * key} when value is null) for which {@code select} holds on its labels. With {@code graceful},
+   * containers are stopped (10 s, compose's default) before removal; otherwise killed.
+   */
+  public static Removed remove(
+      DockerClient client,
+      String key,
+      String value,
+      Predicate<Map<String, String>> select,
+      boolean graceful) {
+    String filter = value == null ? key : key + "=" + value;
+    List<String> kept = new ArrayList<>();
+    List<Container> containers =
+        client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec();
+    List<CompletableFuture<String>> removals = new ArrayList<>();
+    for (Container c : containers) {
+      if (!select.test(c.getLabels())) {
+        continue;
+      }
+      String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
+      removals.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  if (graceful) {
+                    client.stopContainerCmd(c.getId()).withTimeout(10).exec();
+                  }
+                  client
+                      .removeContainerCmd(c.getId())
+                      .withForce(true)
+                      .withRemoveVolumes(true)
+                      .exec();
+                } catch (NotFoundException e) {
+                  // Already gone: idempotent.
+                } catch (RuntimeException e) {
+                  if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+                    synchronized (kept) {
+                      kept.add("container " + name + ": " + oneLine(e));
+                    }
+                    return null;
+                  }
+                }
+                return name.startsWith("/") ? name.substring(1) : name;
+              }));
+    }
+    List<String> removedContainers = collect(removals);
+    List<String> removedNetworks = new ArrayList<>();
+    for (Network n : client.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
+      if (!select.test(n.getLabels())) {
+        continue;
+      }
+      try {
+        client.removeNetworkCmd(n.getId()).exec();
+        removedNetworks.add(n.getName());
+      } catch (NotFoundException e) {
+        removedNetworks.add(n.getName());
+      } catch (RuntimeException e) {
+        kept.add("network " + n.getName() + ": " + oneLine(e));
+      }
+    }
+    List<String> removedVolumes = new ArrayList<>();
+    List<InspectVolumeResponse> volumes =
+        client.listVolumesCmd().withFilter("label", List.of(filter)).exec().getVolumes();
+    for (InspectVolumeResponse v : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
+      if (!select.test(v.getLabels())) {
+        continue;
+      }
+      try {
+        client.removeVolumeCmd(v.getName()).exec();
+        removedVolumes.add(v.getName());
+      } catch (NotFoundException e) {
+        removedVolumes.add(v.getName());
+      } catch (ConflictException e) {
+        kept.add("volume " + v.getName() + ": in use");
+      } catch (RuntimeException e) {
+        kept.add("volume " + v.getName() + ": " + oneLine(e));
+      }
+    }
+    return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
+  }
+
+  private static List<String> collect(Collection<CompletableFuture<String>> futures) {
+    List<String> names = new ArrayList<>();
+    for (CompletableFuture<String> f : futures) {
+      String n = f.join();
+      if (n != null) {
+        names.add(n);
+      }
+    }
+    return names;
+  }
+
+  static String oneLine(Throwable e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    return m.replace('\n', ' ').replace('\r', ' ');
+  }
+}

@@ -1,0 +1,225 @@
+package io.testrig.cli;
+
+import static io.testrig.compose.ItSupport.IMAGE;
+import static io.testrig.compose.ItSupport.assertNothingLeft;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.testrig.compose.ItSupport;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Labels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** testrig up/down/gc/engine as users run them, against the real engine. */
+class StackCliIT {
+  static Engine engine;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void connect() {
+    engine = Engine.connect(Duration.ofSeconds(30));
+    ItSupport.ensureImage();
+  }
+
+  @AfterAll
+  static void close() {
+    engine.close();
+  }
+
+  record Out(int code, String out, String err) {}
+
+  static Out run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Out(code, out.toString(), err.toString());
+  }
+
+  static final String STACK =
+      """
+      services:
+        db:
+          image: %s
+          init: true
+          command: ["sh", "-c", "touch /tmp/ok; exec sleep infinity"]
+          healthcheck: {test: ["CMD", "test", "-f", "/tmp/ok"], interval: 30s}
+          volumes: [data:/data]
+      volumes: {data: {}}
+      """
+          .formatted(IMAGE);
+
+  @Test
+  void upThenDownLeavesNothing() throws Exception {
+    ItSupport.rig(dir, STACK, "stack: {files: [compose.yml]}\n");
+    String rig = dir.resolve("testrig.yml").toString();
+    String artifacts = dir.resolve("artifacts").toString();
+    Out up = run("up", "-f", rig, "--artifacts", artifacts);
+    assertEquals(0, up.code(), up.err());
+    assertTrue(up.out().contains("db: ready"), up.out());
+    String[] lines = up.out().strip().split("\n");
+    String project = lines[lines.length - 1].strip();
+    assertTrue(project.startsWith("testrig-"), up.out());
+    assertEquals(
+        1,
+        engine
+            .client()
+            .listContainersCmd()
+            .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
+            .exec()
+            .size());
+    Out down = run("down", "-f", rig, "--artifacts", artifacts);
+    assertEquals(0, down.code(), down.err());
+    assertEquals(project + ": removed 1 containers, 1 networks, 1 volumes\n", down.out());
+    assertTrue(dir.resolve("artifacts/logs/db.log").toFile().isFile());
+    assertNothingLeft(engine, project);
+    Out again = run("down", "-f", rig);
+    assertEquals(0, again.code());
+    assertTrue(again.out().startsWith("no testrig stack of"), again.out());
+  }
+
+  @Test
+  void engineStatusShowsHostVersionAndPinnedApi() {
+    Out s = run("engine", "status");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("host:    unix:///var/run/docker.sock"), s.out());
+    assertTrue(s.out().contains("api:     1.41 pinned"), s.out());
+    assertTrue(s.out().contains("compose: Docker Compose version"), s.out());
+  }
+
+  /** A separate JVM, since DOCKER_HOST comes from the environment. */
+  @Test
+  void unreachableEngineExitsThreeNamingTheHost() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ItSupport.rig(dir, STACK, "stack: {files: [compose.yml]}\n");
+    for (List<String> args :
+        List.of(
+            List.of("engine", "status", "--engine-wait", "1s"),
+            List.of("up", "-f", dir.resolve("testrig.yml").toString(), "--engine-wait", "1s"))) {
+      ProcessBuilder pb = new ProcessBuilder(java(args));
+      pb.environment().put("DOCKER_HOST", "tcp://127.0.0.1:" + port);
+      Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(3, p.exitValue(), err);
+      assertTrue(
+          err.startsWith("testrig: no Docker engine answered at tcp://127.0.0.1:" + port), err);
+    }
+  }
+
+  /**
+   * A `testrig up` killed with SIGKILL (with the shell that owns it, as a cancelled CI job is)
+   * leaves its stack; `testrig gc` removes all of it.
+   */
+  @Test
+  void sigkilledUpThenGcLeavesNothing() throws Exception {
+    ItSupport.rig(
+        dir,
+        """
+        services:
+          db:
+            image: %s
+            init: true
+            command: ["sleep", "infinity"]
+            healthcheck: {test: ["CMD", "false"], interval: 30s}
+            volumes: [data:/data]
+        volumes: {data: {}}
+        """
+            .formatted(IMAGE),
+        "stack: {files: [compose.yml], timeout: 5m}\n");
+    String rig = dir.resolve("testrig.yml").toString();
+    List<String> cmd =
+        List.of(
+            "setsid", "bash", "-c", String.join(" ", java(List.of("up", "-f", rig))) + "; true");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("up.log").toFile())
+            .start();
+    String project = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (project == null && System.nanoTime() < deadline) {
+      var running =
+          engine.client().listContainersCmd().withLabelFilter(Map.of(Labels.RIG, rig)).exec();
+      if (!running.isEmpty()) {
+        project = running.get(0).getLabels().get(Labels.COMPOSE_PROJECT);
+      }
+      Thread.sleep(200);
+    }
+    assertTrue(project != null, "the stack never started");
+    // Kill the whole process group (bash and java), as a cancelled job's runner does.
+    new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).start().waitFor();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    Thread.sleep(500);
+    assertEquals(
+        1,
+        engine.client().listContainersCmd().withLabelFilter(Map.of(Labels.RIG, rig)).exec().size(),
+        "SIGKILL runs no teardown: the stack is still there for gc");
+    Out gc = run("gc");
+    assertEquals(0, gc.code(), gc.err());
+    assertTrue(gc.out().contains("removed container " + project + "-db-1"), gc.out());
+    assertNothingLeft(engine, project);
+    Out again = run("gc");
+    assertEquals(0, again.code());
+    assertTrue(!again.out().contains(project), "idempotent: " + again.out());
+  }
+
+  @Test
+  void engineStartLeavesARunningEngineAlone() {
+    Out s = run("engine", "start");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().startsWith("already running; Docker "), s.out());
+  }
+
+  /** A real dockerd that cannot start (here: a bad flag) gives exit 3 and the privileged hint. */
+  @Test
+  void engineStartExplainsPrivilegedWhenDockerdCannotStart() throws Exception {
+    Path sock = dir.resolve("d.sock");
+    Path log = dir.resolve("dockerd.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java(
+                List.of(
+                    "engine",
+                    "start",
+                    "--wait",
+                    "3s",
+                    "--log",
+                    log.toString(),
+                    "--",
+                    "--testrig-no-such-flag")));
+    pb.environment().put("DOCKER_HOST", "unix://" + sock);
+    Process p = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(3, p.exitValue(), err);
+    assertTrue(
+        err.startsWith("testrig: dockerd exited; the job container must run privileged"), err);
+    assertTrue(err.contains("privileged = true") && err.contains("testrig-no-such-flag"), err);
+  }
+
+  private static List<String> java(List<String> args) {
+    String jar = System.getProperty("testrig.jar", "target/testrig.jar");
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+    cmd.addAll(args);
+    return cmd;
+  }
+}
