@@ -1,0 +1,334 @@
+package io.testrig.run;
+
+import io.testrig.compose.ProjectNames;
+import io.testrig.compose.ServiceStatus;
+import io.testrig.compose.Stack;
+import io.testrig.compose.StackFailedException;
+import io.testrig.compose.StackOptions;
+import io.testrig.compose.StackService;
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Labels;
+import io.testrig.engine.Reaper;
+import io.testrig.report.JUnitReader;
+import io.testrig.report.Report;
+import io.testrig.report.TestCase;
+import io.testrig.report.TestSuite;
+import io.testrig.rig.Matrix;
+import io.testrig.rig.Rig;
+import io.testrig.rig.SuiteSpec;
+import io.testrig.secrets.RunDir;
+import io.testrig.secrets.SecretStore;
+import io.testrig.suite.SuiteResult;
+import io.testrig.suite.SuiteRunner;
+import io.testrig.suite.SuiteTarget;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One matrix config from start to finish: certs and templates, stack up, suites, teardown, wipe.
+ * Every phase becomes a testcase, so the report shows where time went and what broke; a failure in
+ * one phase skips the later ones but never the teardown and the wipe.
+ */
+final class ConfigRun {
+  private final Rig rig;
+  private final Matrix.Config config;
+  private final RunService.Options opts;
+  private final Engine engine;
+  private final Redactor redactor;
+  private final Output out;
+  private final Cleanup cleanup;
+  private final Map<String, String> env;
+
+  private final List<TestCase> phases = new ArrayList<>();
+  private final List<TestSuite> suites = new ArrayList<>();
+  private ExitCode infra = ExitCode.OK;
+
+  ConfigRun(
+      Rig rig,
+      Matrix.Config config,
+      RunService.Options opts,
+      Engine engine,
+      Redactor redactor,
+      Output out,
+      Cleanup cleanup,
+      Map<String, String> env) {
+    this.rig = rig;
+    this.config = config;
+    this.opts = opts;
+    this.engine = engine;
+    this.redactor = redactor;
+    this.out = out;
+    this.cleanup = cleanup;
+    this.env = env;
+  }
+
+  /** The outcome: this config's testsuites and the worst infrastructure code met (or OK). */
+  record Result(Matrix.Config config, List<TestSuite> suites, ExitCode infra) {}
+
+  Result run() {
+    String runId = ProjectNames.runId(env, config.isSingle() ? null : config.slug());
+    Path artifacts = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
+    Path runDirOverride =
+        opts.runDir() == null || config.isSingle()
+            ? opts.runDir()
+            : opts.runDir().resolve(config.slug());
+    RunDir dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
+    Cleanup.Registration wipe = cleanup.register("run directory " + dir.path(), dir::wipe);
+    Stack stack = null;
+    Cleanup.Registration down = null;
+    try {
+      if (prepare(dir)) {
+        if (!rig.stack().isEmpty()) {
+          stack = up(runId, dir, artifacts);
+          if (stack != null) {
+            down = cleanup.register("stack " + stack.projectName(), stack::close);
+          }
+        }
+        if (rig.stack().isEmpty() || stack != null) {
+          suites(runId, stack, dir, artifacts);
+        } else {
+          for (SuiteSpec s : rig.suites()) {
+            phases.add(
+                TestCase.skipped(
+                    TestCase.PHASE_CLASSNAME, "suite " + s.name(), "the stack did not come up"));
+          }
+        }
+      }
+    } finally {
+      teardown(stack, down, wipe);
+    }
+    String name = config.isSingle() ? "testrig" : "testrig [" + config.name() + "]";
+    List<TestSuite> all = new ArrayList<>();
+    all.add(TestSuite.of(name, phases));
+    all.addAll(suites);
+    return new Result(config, all, infra);
+  }
+
+  private boolean prepare(RunDir dir) {
+    long t0 = System.nanoTime();
+    String title = "certs and templates" + scopeSuffix();
+    out.phaseStart(id("prepare"), "Issuing certs and rendering templates" + scopeSuffix());
+    try {
+      SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
+      Prepare.Prepared p = Prepare.prepare(rig, dir, store, config.values(), opts.set(), env);
+      out.info(
+          "    run dir "
+              + dir.path()
+              + ": "
+              + (p.pki() == null ? 0 : p.pki().certs().size())
+              + " certs, "
+              + p.render().files().size()
+              + " files");
+      phases.add(TestCase.phase(title, since(t0), null, null));
+      out.phaseEnd(id("prepare"), true, since(t0));
+      return true;
+    } catch (TestrigException e) {
+      fail(e.exitCode(), e.getMessage());
+      phases.add(TestCase.phase(title, since(t0), e.getMessage(), null));
+      out.phaseEnd(id("prepare"), false, since(t0));
+      return false;
+    }
+  }
+
+  private Stack up(String runId, RunDir dir, Path artifacts) {
+    long t0 = System.nanoTime();
+    out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    String project =
+        opts.project() == null
+            ? ProjectNames.project(runId)
+            : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
+    StackOptions so =
+        StackOptions.defaults(artifacts)
+            .withProjectName(project)
+            .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
+            .withRedactor(redactor)
+            // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
+            .withShutdownHook(false)
+            .withProgress(
+                (service, state, detail) -> {
+                  long first = started.computeIfAbsent(service, s -> System.nanoTime());
+                  String text =
+                      state.name().toLowerCase(java.util.Locale.ROOT)
+                          + (detail == null || detail.isBlank() ? "" : " " + detail);
+                  out.service(
+                      config.name(), service, text, Duration.ofNanos(System.nanoTime() - first));
+                });
+    try {
+      Stack stack = StackService.up(engine, rig, so);
+      for (ServiceStatus s : stack.services()) {
+        phases.add(serviceCase(s, stack.logsDir()));
+      }
+      out.phaseEnd(id("up"), true, since(t0));
+      return stack;
+    } catch (StackFailedException e) {
+      fail(e.exitCode(), e.getMessage());
+      for (ServiceStatus s : e.services()) {
+        phases.add(serviceCase(s, artifacts.resolve("logs")));
+      }
+      if (e.services().isEmpty()) {
+        phases.add(TestCase.phase("stack up", since(t0), e.getMessage(), null));
+      }
+      out.phaseEnd(id("up"), false, since(t0));
+      return null;
+    } catch (TestrigException e) {
+      fail(e.exitCode(), e.getMessage());
+      phases.add(TestCase.phase("stack up", since(t0), e.getMessage(), null));
+      out.phaseEnd(id("up"), false, since(t0));
+      return null;
+    }
+  }
+
+  private TestCase serviceCase(ServiceStatus s, Path logs) {
+    String name = "stack up: " + s.service();
+    if (s.ok()) {
+      return TestCase.phase(name + " (" + s.how() + ")", s.elapsed(), null, null);
+    }
+    if (s.state() == ServiceStatus.State.SKIPPED) {
+      return TestCase.skipped(
+          TestCase.PHASE_CLASSNAME, name, s.message() == null ? "not started" : s.message());
+    }
+    TestCase c = TestCase.phase(name, s.elapsed(), s.message(), s.message());
+    return c.withAttachment(RunService.attachmentPath(logs.resolve(s.service() + ".log")));
+  }
+
+  private void suites(String runId, Stack stack, RunDir dir, Path artifacts) {
+    if (rig.suites().isEmpty()) {
+      return;
+    }
+    Map<String, String> suiteEnv = new LinkedHashMap<>();
+    suiteEnv.put("TESTRIG_RUN_DIR", dir.path().toString());
+    SuiteTarget target;
+    if (stack != null) {
+      Map<String, String> composeEnv = new HashMap<>(engine.environment());
+      composeEnv.putAll(suiteEnv);
+      target =
+          new SuiteTarget(
+              stack.runId(),
+              stack.defaultNetwork(),
+              new SuiteTarget.Compose(stack.composeCommand(), rig.dir(), composeEnv),
+              suiteEnv,
+              stack.labels(),
+              rig.dir());
+    } else {
+      Map<String, String> labels = new LinkedHashMap<>();
+      labels.put(Labels.RUN_ID, runId);
+      labels.put(Labels.STARTED, Long.toString(Instant.now().getEpochSecond()));
+      labels.put(Labels.OWNER, Labels.owner(ProcessHandle.current()));
+      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir());
+    }
+    SuiteRunner runner = new SuiteRunner(engine, artifacts, redactor);
+    for (SuiteSpec spec : rig.suites()) {
+      String phase = "suite " + spec.name();
+      out.phaseStart(id("suite-" + spec.name()), "Running suite " + spec.name() + scopeSuffix());
+      long t0 = System.nanoTime();
+      try {
+        SuiteResult r = runner.run(spec, target);
+        boolean ok = collect(spec, r, phase);
+        out.phaseEnd(id("suite-" + spec.name()), ok, since(t0));
+      } catch (TestrigException e) {
+        fail(e.exitCode(), e.getMessage());
+        phases.add(TestCase.phase(phase, since(t0), e.getMessage(), null));
+        out.phaseEnd(id("suite-" + spec.name()), false, since(t0));
+        if (e.exitCode() == ExitCode.INTERRUPTED || e.exitCode() == ExitCode.ENGINE_UNAVAILABLE) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Turns a suite's result into testsuites plus a phase testcase; true when all passed. */
+  private boolean collect(SuiteSpec spec, SuiteResult r, String phase) {
+    String log = r.logFile() == null ? null : RunService.attachmentPath(r.logFile());
+    List<TestSuite> read = new ArrayList<>();
+    for (Path f : r.junitFiles()) {
+      for (TestSuite s : JUnitReader.read(f)) {
+        read.add(relabel(s, log));
+      }
+    }
+    Report.Totals totals = Report.of(spec.name(), read).totals();
+    String problem = r.problem();
+    if (problem == null && totals.tests() == 0) {
+      problem = "wrote JUnit XML with no testcases";
+    }
+    if (problem == null && r.exitCode() != 0 && totals.failures() + totals.errors() == 0) {
+      // A runner that crashed after writing a partial report must not look green.
+      problem = "exited with " + r.exitCode() + " but its report shows no failure";
+    }
+    TestCase c = TestCase.phase(phase, r.duration(), problem, problem);
+    if (problem != null && log != null) {
+      c = c.withAttachment(log);
+    }
+    phases.add(c);
+    suites.addAll(read);
+    return problem == null && totals.failures() + totals.errors() == 0;
+  }
+
+  /** Prefixes suite names with the matrix config and attaches the suite log to failed cases. */
+  private TestSuite relabel(TestSuite s, String log) {
+    List<TestCase> cases = new ArrayList<>(s.cases().size());
+    for (TestCase c : s.cases()) {
+      boolean bad = c.status() == TestCase.Status.FAILED || c.status() == TestCase.Status.ERROR;
+      cases.add(bad && log != null && c.attachments().isEmpty() ? c.withAttachment(log) : c);
+    }
+    String name = config.isSingle() ? s.name() : "[" + config.name() + "] " + s.name();
+    return new TestSuite(
+        name, s.timestamp(), s.hostname(), s.properties(), cases, s.systemOut(), s.systemErr());
+  }
+
+  private void teardown(Stack stack, Cleanup.Registration down, Cleanup.Registration wipe) {
+    long t0 = System.nanoTime();
+    out.phaseStart(id("teardown"), "Tearing down and wiping secrets" + scopeSuffix());
+    String problem = null;
+    if (stack != null) {
+      try {
+        Reaper.Removed removed = stack.down();
+        if (!removed.kept().isEmpty()) {
+          problem = "could not remove " + String.join("; ", removed.kept());
+        }
+      } catch (RuntimeException e) {
+        problem = "teardown failed: " + e.getMessage();
+      }
+      down.close();
+    }
+    try {
+      wipe.close();
+    } catch (RuntimeException e) {
+      problem = (problem == null ? "" : problem + "; ") + "wipe failed: " + e.getMessage();
+    }
+    if (problem != null) {
+      fail(ExitCode.IO_FAILURE, problem);
+    }
+    phases.add(TestCase.phase("teardown", since(t0), problem, null));
+    out.phaseEnd(id("teardown"), problem == null, since(t0));
+  }
+
+  private void fail(ExitCode code, String message) {
+    out.info("testrig: " + (config.isSingle() ? "" : "[" + config.name() + "] ") + message);
+    if (RunService.severity(code) > RunService.severity(infra)) {
+      infra = code;
+    }
+  }
+
+  private String scopeSuffix() {
+    return config.isSingle() ? "" : " [" + config.name() + "]";
+  }
+
+  private String id(String phase) {
+    return config.isSingle() ? phase : phase + "." + config.slug();
+  }
+
+  private static Duration since(long t0) {
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+}

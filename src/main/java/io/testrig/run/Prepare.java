@@ -1,0 +1,47 @@
+package io.testrig.run;
+
+import io.testrig.pki.Pki;
+import io.testrig.pki.PkiResult;
+import io.testrig.rig.Rig;
+import io.testrig.secrets.RunDir;
+import io.testrig.secrets.SecretStore;
+import io.testrig.template.RenderResult;
+import io.testrig.template.TemplateRenderer;
+import io.testrig.template.Values;
+import java.util.Map;
+
+/**
+ * Certs, then templates, into one run directory: templates may point at certs ({@code {{
+ * certs.postgres.cert_path }}}), so certs are issued first. Shared by {@code render} and {@code
+ * run}.
+ */
+public final class Prepare {
+  private Prepare() {}
+
+  /** What was made; holds no secret values except inside {@code pki}'s template context. */
+  public record Prepared(PkiResult pki, RenderResult render) {}
+
+  /**
+   * Issues the rig's certs (if any) and renders its templates with values resolved from the rig,
+   * config.json, {@code overlay} (a matrix config), {@code set} and {@code env}; saves config.json.
+   */
+  public static Prepared prepare(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> overlay,
+      Map<String, String> set,
+      Map<String, String> env) {
+    PkiResult pki = null;
+    Map<String, Object> extra = Map.of();
+    if (!rig.certs().isEmpty()) {
+      Pki.check(rig.certs());
+      pki = Pki.issue(rig.certs(), rig.dir(), dir.certsDir(), store::secret);
+      extra = pki.templateContext();
+    }
+    Map<String, Object> values = Values.resolve(rig, store, overlay, set, env);
+    RenderResult render = TemplateRenderer.render(rig, dir, store, values, extra);
+    store.save();
+    return new Prepared(pki, render);
+  }
+}

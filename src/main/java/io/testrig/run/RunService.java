@@ -1,0 +1,225 @@
+package io.testrig.run;
+
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.report.JUnitWriter;
+import io.testrig.report.Report;
+import io.testrig.report.TestCase;
+import io.testrig.report.TestSuite;
+import io.testrig.rig.Matrix;
+import io.testrig.rig.Rig;
+import io.testrig.rig.SuiteSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * {@code testrig run}: every selected matrix config through {@link ConfigRun}, at most {@code
+ * parallel} at once on one engine, each isolated (own project, run directory and secrets); then one
+ * JUnit XML with a testsuite of phases per config plus the suites' own testsuites.
+ */
+public final class RunService {
+  /**
+   * @param artifacts where logs, suite outputs and the report go
+   * @param report the JUnit XML path (default {@code <artifacts>/junit.xml})
+   * @param only one matrix config (name or slug); null for all
+   * @param parallel how many configs run at once
+   * @param project compose project name override (a matrix config appends its slug)
+   * @param runDir run directory override (a matrix config gets a subdirectory)
+   * @param config persistent config.json, or null for the ephemeral one
+   * @param set {@code --set} values
+   */
+  public record Options(
+      Path artifacts,
+      Path report,
+      String only,
+      int parallel,
+      String project,
+      Path runDir,
+      Path config,
+      Map<String, String> set) {
+    public Options {
+      report = report == null ? artifacts.resolve("junit.xml") : report;
+      set = set == null ? Map.of() : Map.copyOf(set);
+      if (parallel < 1) {
+        throw TestrigException.badInput("--parallel must be at least 1, got " + parallel);
+      }
+    }
+  }
+
+  /** What a run produced. */
+  public record Outcome(Report report, Path reportPath, ExitCode exitCode) {}
+
+  private final Rig rig;
+  private final Options opts;
+  private final Redactor redactor;
+  private final Output out;
+  private final Cleanup cleanup;
+  private final Map<String, String> env;
+
+  public RunService(
+      Rig rig,
+      Options opts,
+      Redactor redactor,
+      Output out,
+      Cleanup cleanup,
+      Map<String, String> env) {
+    this.rig = rig;
+    this.opts = opts;
+    this.redactor = redactor;
+    this.out = out;
+    this.cleanup = cleanup;
+    this.env = env;
+  }
+
+  /** Whether a run of this rig needs a Docker engine (a stack, or a suite that is not local). */
+  public static boolean needsEngine(Rig rig) {
+    if (!rig.stack().isEmpty()) {
+      return true;
+    }
+    for (SuiteSpec s : rig.suites()) {
+      boolean local =
+          s.junit() != null && (s.image() == null || Boolean.TRUE.equals(s.junit().local()));
+      if (!local) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the selected configs with an engine from {@code connect} (only called when needed). */
+  public Outcome run(Supplier<Engine> connect) {
+    List<Matrix.Config> configs = Matrix.select(rig, opts.only());
+    List<ConfigRun.Result> results = new ArrayList<>();
+    // If SIGINT/SIGTERM ends the run, the cleanup hook still writes what is known so far.
+    Cleanup.Registration partial =
+        cleanup.register(
+            "partial report " + opts.report(), () -> writeReport(interrupted(results)));
+    Engine engine = needsEngine(rig) ? connect.get() : null;
+    try {
+      int threads = Math.min(opts.parallel(), configs.size());
+      if (threads == 1) {
+        for (Matrix.Config c : configs) {
+          ConfigRun.Result r =
+              new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env).run();
+          synchronized (results) {
+            results.add(r);
+          }
+        }
+      } else {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+          List<Future<ConfigRun.Result>> futures = new ArrayList<>();
+          for (Matrix.Config c : configs) {
+            futures.add(
+                pool.submit(
+                    () -> new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env).run()));
+          }
+          for (Future<ConfigRun.Result> f : futures) {
+            ConfigRun.Result r = await(f);
+            synchronized (results) {
+              results.add(r);
+            }
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    } finally {
+      if (engine != null) {
+        engine.close();
+      }
+    }
+    Report report = report(results);
+    partial.close();
+    JUnitWriter.Result written = JUnitWriter.write(report, opts.report(), redactor);
+    ExitCode code = ExitCode.OK;
+    for (ConfigRun.Result r : results) {
+      if (severity(r.infra()) > severity(code)) {
+        code = r.infra();
+      }
+    }
+    if (code == ExitCode.OK && report.hasFailures()) {
+      code = ExitCode.TESTS_FAILED;
+    }
+    Report.Totals t = written.totals();
+    out.info(
+        String.format(
+            "%d tests: %d passed, %d failed, %d errors, %d skipped",
+            t.tests(), t.passed(), t.failures(), t.errors(), t.skipped()));
+    out.info("JUnit XML: " + opts.report());
+    return new Outcome(report, opts.report(), code);
+  }
+
+  private Report report(List<ConfigRun.Result> results) {
+    List<TestSuite> suites = new ArrayList<>();
+    synchronized (results) {
+      for (ConfigRun.Result r : results) {
+        suites.addAll(r.suites());
+      }
+    }
+    return Report.of(rig.displayName(), suites).ensureNotEmpty();
+  }
+
+  private Report interrupted(List<ConfigRun.Result> results) {
+    Report r = report(results);
+    TestCase c =
+        TestCase.phase(
+            "interrupted",
+            Duration.ZERO,
+            "the run was interrupted (SIGINT or SIGTERM); stacks were torn down and secrets wiped",
+            null);
+    return r.plus(TestSuite.of("testrig", List.of(c)));
+  }
+
+  private void writeReport(Report report) {
+    JUnitWriter.write(report, opts.report(), redactor);
+  }
+
+  private static ConfigRun.Result await(Future<ConfigRun.Result> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestrigException(ExitCode.INTERRUPTED, "interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new TestrigException(ExitCode.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+    }
+  }
+
+  /** How bad an exit code is, to keep the worst of several configs. */
+  static int severity(ExitCode code) {
+    return switch (code) {
+      case OK -> 0;
+      case TESTS_FAILED -> 1;
+      case STACK_FAILED -> 2;
+      case IO_FAILURE -> 3;
+      case ENGINE_UNAVAILABLE -> 4;
+      case BAD_INPUT -> 5;
+      case INTERNAL -> 6;
+      case INTERRUPTED -> 7;
+    };
+  }
+
+  /**
+   * A path GitLab can resolve for {@code [[ATTACHMENT|...]]}: relative to the job's working
+   * directory (the project directory) when the file is below it.
+   */
+  static String attachmentPath(Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    Path cwd = Path.of("").toAbsolutePath();
+    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+  }
+}
