@@ -71,6 +71,7 @@ final class RigValidator {
       require(leaf != null, at, "must be a mapping (use {} for defaults)");
       require(
           NAME.matcher(e.getKey()).matches(), at, "is not a valid name (letters, digits, _ and -)");
+      require(!e.getKey().equals("ca"), at, "the name 'ca' is reserved for the CA in templates");
       require(
           leaf.key() == null || KEY_TYPES.contains(leaf.key()),
           at + ".key",

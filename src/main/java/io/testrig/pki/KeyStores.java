@@ -1,0 +1,58 @@
+package io.testrig.pki;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+
+/**
+ * PKCS12 stores for JVM clients, built with the JDK's own KeyStore API. The truststore holds the CA
+ * as a trusted-certificate entry: the JDK marks it with Oracle's trusted-key-usage bag attribute
+ * (OID 2.16.840.1.113894.746875.1.1), and its PKCS12 loader takes only certificates carrying that
+ * attribute as trusted entries. A store made by {@code openssl pkcs12 -export -nokeys} lacks it, so
+ * the JDK sees that store as empty (KeyStoresTest proves both).
+ */
+final class KeyStores {
+  static final String KEY_ALIAS_CA = "ca";
+
+  private KeyStores() {}
+
+  /** A keystore with one private-key entry, alias {@code alias}: the leaf's key and its chain. */
+  static byte[] keystore(
+      String alias, PrivateKey key, X509Certificate leaf, X509Certificate ca, char[] password) {
+    try {
+      KeyStore ks = empty();
+      ks.setKeyEntry(alias, key, password, new Certificate[] {leaf, ca});
+      return store(ks, password);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the PKCS12 keystore for " + alias, e);
+    }
+  }
+
+  /** A truststore with the CA as its one trusted-certificate entry, alias {@code ca}. */
+  static byte[] truststore(X509Certificate ca, char[] password) {
+    try {
+      KeyStore ks = empty();
+      ks.setCertificateEntry(KEY_ALIAS_CA, ca);
+      return store(ks, password);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build the PKCS12 truststore", e);
+    }
+  }
+
+  private static KeyStore empty() throws GeneralSecurityException, IOException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    return ks;
+  }
+
+  private static byte[] store(KeyStore ks, char[] password)
+      throws GeneralSecurityException, IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    ks.store(out, password);
+    return out.toByteArray();
+  }
+}

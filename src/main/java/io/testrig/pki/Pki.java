@@ -1,0 +1,294 @@
+package io.testrig.pki;
+
+import io.testrig.core.TestrigException;
+import io.testrig.pki.Issuer.Ca;
+import io.testrig.pki.Issuer.Leaf;
+import io.testrig.pki.Issuer.LeafPlan;
+import io.testrig.rig.CertsSpec;
+import io.testrig.rig.CertsSpec.LeafSpec;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.bouncycastle.util.IPAddress;
+
+/**
+ * The throw-away PKI: one CA and the rig's leaf certificates, written as PEM, PKCS#8 and PKCS12
+ * files into the run's certs directory. Callers pass secrets in as a function so this service needs
+ * no secret store to test; the CLI passes {@code SecretStore::secret}, which puts the keystore
+ * passwords into config.json and into the redactor.
+ */
+public final class Pki {
+  /** Secret paths of the store passwords; {@code %s} is the entry name. */
+  public static final String KEYSTORE_SECRET = "password.certs.%s.keystore";
+
+  public static final String TRUSTSTORE_SECRET = "password.certs.%s.truststore";
+
+  /**
+   * Hostname labels: letters, digits, hyphens, and underscores (compose service names use them).
+   */
+  private static final Pattern DNS_NAME =
+      Pattern.compile(
+          "(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+              + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
+
+  private final SecureRandom random;
+  private final Instant now;
+
+  Pki(SecureRandom random, Instant now) {
+    this.random = random;
+    this.now = now;
+  }
+
+  /**
+   * Issues the CA (or loads the cached one) and every leaf of {@code spec} into {@code certsDir}.
+   *
+   * @param rigDir the directory relative {@code certs.ca.cache} paths resolve against
+   * @param secretByPath returns the secret at a path such as {@code password.certs.db.keystore},
+   *     generating it on first use
+   * @throws TestrigException exit 2 naming the key path for bad input or an unusable cached CA,
+   *     exit 5 for file-system failures; files written by this call are removed again
+   */
+  public static PkiResult issue(
+      CertsSpec spec, Path rigDir, Path certsDir, Function<String, String> secretByPath) {
+    return new Pki(new SecureRandom(), Instant.now()).run(spec, rigDir, certsDir, secretByPath);
+  }
+
+  /**
+   * Checks {@code spec} without side effects (no key, no file): the errors {@link #issue} would
+   * raise for bad input, each naming its key path like {@code certs.issue.db.dns[0]}.
+   */
+  public static void check(CertsSpec spec) {
+    plans(spec);
+  }
+
+  private static List<LeafPlan> plans(CertsSpec spec) {
+    KeyType caType = KeyType.of(spec.ca().key(), "certs.ca.key");
+    if (spec.ca().validityDays() < 1) {
+      throw TestrigException.badInput("certs.ca.validity_days: must be at least 1");
+    }
+    List<LeafPlan> plans = new ArrayList<>();
+    spec.issue().forEach((name, leaf) -> plans.add(plan(name, leaf, caType)));
+    return plans;
+  }
+
+  PkiResult run(CertsSpec spec, Path rigDir, Path certsDir, Function<String, String> secretByPath) {
+    List<LeafPlan> plans = plans(spec);
+    KeyType caType = KeyType.of(spec.ca().key(), "certs.ca.key");
+    Issuer issuer = new Issuer(random, now);
+    java.util.function.Supplier<Ca> makeCa =
+        () ->
+            issuer.newCa(
+                caType,
+                spec.ca().commonName(),
+                spec.ca().validityDays(),
+                spec.ca().nameConstraints(),
+                plans);
+    Path cacheDir = cacheDir(spec.ca().cache(), rigDir);
+    Ca ca;
+    boolean created;
+    if (cacheDir == null) {
+      ca = makeCa.get();
+      created = true;
+    } else {
+      CaCache.Loaded loaded = CaCache.loadOrCreate(cacheDir, caType, now, plans, makeCa);
+      ca = loaded.ca();
+      created = loaded.created();
+    }
+    // Secrets first and on this thread: the store need not be thread-safe.
+    Map<String, char[][]> passwords = new LinkedHashMap<>();
+    for (LeafPlan p : plans) {
+      passwords.put(
+          p.name(),
+          new char[][] {
+            secretByPath.apply(KEYSTORE_SECRET.formatted(p.name())).toCharArray(),
+            secretByPath.apply(TRUSTSTORE_SECRET.formatted(p.name())).toCharArray()
+          });
+    }
+    List<Leaf> leaves = plans.parallelStream().map(p -> issuer.issue(ca, p)).toList();
+    return new Outputs(certsDir).write(ca, cacheDir, created, leaves, passwords);
+  }
+
+  /** Checks one {@code certs.issue} entry and fills in its defaults. */
+  static LeafPlan plan(String name, LeafSpec leaf, KeyType caType) {
+    String at = "certs.issue." + name;
+    if (leaf == null) {
+      throw TestrigException.badInput(at + ": must be a mapping (use {} for defaults)");
+    }
+    if (name.equals("ca")) {
+      throw TestrigException.badInput(at + ": the name 'ca' is reserved for the CA in templates");
+    }
+    List<String> dnsIn = leaf.dns().isEmpty() ? List.of(name) : leaf.dns();
+    LinkedHashSet<String> dns = new LinkedHashSet<>();
+    for (int i = 0; i < dnsIn.size(); i++) {
+      String d = dnsIn.get(i);
+      if (d == null || d.length() > 253 || !DNS_NAME.matcher(d).matches()) {
+        throw TestrigException.badInput(
+            at + ".dns[" + i + "]: '" + d + "' is not a DNS name (letters, digits, - and _)");
+      }
+      dns.add(d);
+    }
+    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>();
+    for (int i = 0; i < leaf.ip().size(); i++) {
+      String ip = leaf.ip().get(i);
+      if (ip == null || !IPAddress.isValid(ip)) {
+        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
+      }
+      try {
+        // A literal, checked above, so no DNS lookup happens.
+        ips.add(InetAddress.getByName(ip));
+      } catch (UnknownHostException e) {
+        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
+      }
+    }
+    boolean server = false;
+    boolean client = false;
+    for (int i = 0; i < leaf.usage().size(); i++) {
+      switch (String.valueOf(leaf.usage().get(i))) {
+        case "server" -> server = true;
+        case "client" -> client = true;
+        default ->
+            throw TestrigException.badInput(at + ".usage[" + i + "]: must be server or client");
+      }
+    }
+    if (!server && !client) {
+      throw TestrigException.badInput(at + ".usage: must name server, client or both");
+    }
+    String cn = leaf.commonName() == null ? dns.iterator().next() : leaf.commonName();
+    // RFC 5280 appendix A: ub-common-name is 64.
+    if (cn.isEmpty() || cn.length() > 64) {
+      throw TestrigException.badInput(at + ".common_name: must be 1 to 64 characters");
+    }
+    if (leaf.validityDays() < 1) {
+      throw TestrigException.badInput(at + ".validity_days: must be at least 1");
+    }
+    KeyType type = leaf.key() == null ? caType : KeyType.of(leaf.key(), at + ".key");
+    return new LeafPlan(
+        name,
+        List.copyOf(dns),
+        List.copyOf(ips),
+        server,
+        client,
+        cn,
+        type,
+        leaf.validityDays(),
+        leaf.pk8());
+  }
+
+  /** {@code ~} and {@code ~/x} expand to the home directory; relative paths to the rig's. */
+  static Path cacheDir(String cache, Path rigDir) {
+    if (cache == null || cache.isBlank()) {
+      return null;
+    }
+    String home = System.getProperty("user.home");
+    String expanded =
+        cache.equals("~") ? home : cache.startsWith("~/") ? home + cache.substring(1) : cache;
+    return rigDir.resolve(expanded).toAbsolutePath().normalize();
+  }
+
+  /** Writes every file; on failure removes what this call wrote, so nothing half-made remains. */
+  private static final class Outputs {
+    private final Path dir;
+    private final List<Path> written = new ArrayList<>();
+
+    Outputs(Path dir) {
+      this.dir = dir;
+    }
+
+    PkiResult write(
+        Ca ca, Path cacheDir, boolean created, List<Leaf> leaves, Map<String, char[][]> passwords) {
+      try {
+        return writeAll(ca, cacheDir, created, leaves, passwords);
+      } catch (RuntimeException e) {
+        written.forEach(SecureFiles::deleteQuietly);
+        throw e;
+      }
+    }
+
+    private PkiResult writeAll(
+        Ca ca, Path cacheDir, boolean created, List<Leaf> leaves, Map<String, char[][]> passwords) {
+      // 0755: containers running as other users bind-mount this directory to read certificates
+      // and truststores; the run directory above it is 0700, and every key file is 0600/0400.
+      SecureFiles.directory(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      String caPem = Pem.certificate(ca.cert());
+      Path caCert = put("ca.crt", caPem.getBytes(StandardCharsets.US_ASCII), SecureFiles.PUBLIC);
+      if (cacheDir == null) {
+        // The ephemeral CA's key lives only in the run directory and goes with `secrets wipe`.
+        put(
+            "ca.key",
+            Pem.privateKey(ca.key()).getBytes(StandardCharsets.US_ASCII),
+            SecureFiles.READ_ONLY);
+      }
+      Map<String, IssuedCert> certs = new LinkedHashMap<>();
+      Map<String, Object> ctx = new LinkedHashMap<>();
+      for (Leaf leaf : leaves) {
+        String n = leaf.plan().name();
+        char[] ksPass = passwords.get(n)[0];
+        char[] tsPass = passwords.get(n)[1];
+        String certPem = Pem.certificate(leaf.cert());
+        String chainPem = certPem + caPem;
+        Path cert = put(n + ".crt", bytes(certPem), SecureFiles.PUBLIC);
+        Path chain = put(n + ".chain.pem", bytes(chainPem), SecureFiles.PUBLIC);
+        Path key = put(n + ".key", bytes(Pem.privateKey(leaf.key())), SecureFiles.PRIVATE);
+        Path pk8 =
+            leaf.plan().pk8()
+                ? put(n + ".pk8", leaf.key().getEncoded(), SecureFiles.PRIVATE)
+                : null;
+        Path ks =
+            put(
+                n + ".p12",
+                KeyStores.keystore(n, leaf.key(), leaf.cert(), ca.cert(), ksPass),
+                SecureFiles.PRIVATE);
+        Path ts =
+            put(n + ".truststore.p12", KeyStores.truststore(ca.cert(), tsPass), SecureFiles.PUBLIC);
+        certs.put(n, new IssuedCert(n, leaf.cert(), cert, chain, key, pk8, ks, ts));
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("cert_path", cert.toString());
+        c.put("chain_path", chain.toString());
+        c.put("key_path", key.toString());
+        if (pk8 != null) {
+          c.put("pk8_path", pk8.toString());
+        }
+        c.put("keystore_path", ks.toString());
+        c.put("keystore_password", new String(ksPass));
+        c.put("truststore_path", ts.toString());
+        c.put("truststore_password", new String(tsPass));
+        c.put("cert_pem", certPem);
+        c.put("chain_pem", chainPem);
+        ctx.put(n, java.util.Collections.unmodifiableMap(c));
+      }
+      ctx.put("ca", Map.of("cert_path", caCert.toString(), "cert_pem", caPem));
+      return new PkiResult(
+          ca.cert(),
+          caCert,
+          cacheDir,
+          created,
+          java.util.Collections.unmodifiableMap(certs),
+          Map.of("certs", java.util.Collections.unmodifiableMap(ctx)));
+    }
+
+    private Path put(
+        String file,
+        byte[] content,
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode) {
+      Path p = dir.resolve(file);
+      written.add(p);
+      SecureFiles.write(p, content, mode);
+      return p;
+    }
+
+    private static byte[] bytes(String s) {
+      return s.getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+}
