@@ -158,9 +158,11 @@ final class ConfigRun {
             .withProgress(
                 (service, state, detail) -> {
                   long first = started.computeIfAbsent(service, s -> System.nanoTime());
+                  String state0 = state.name().toLowerCase(java.util.Locale.ROOT);
                   String text =
-                      state.name().toLowerCase(java.util.Locale.ROOT)
-                          + (detail == null || detail.isBlank() ? "" : " " + detail);
+                      detail == null || detail.isBlank()
+                          ? state0
+                          : detail.startsWith(state0) ? detail : state0 + ": " + detail;
                   out.service(
                       config.name(), service, text, Duration.ofNanos(System.nanoTime() - first));
                 });
