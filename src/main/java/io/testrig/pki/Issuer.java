@@ -122,7 +122,11 @@ final class Issuer {
    * (https://support.apple.com/en-us/102028).
    */
   Leaf issue(Ca ca, LeafPlan plan) {
-    KeyPair kp = plan.keyType().generate(random);
+    return issue(ca, plan, plan.keyType().generate(random));
+  }
+
+  /** Like {@link #issue(Ca, LeafPlan)} with a key pair made beforehand (see Pki#run). */
+  Leaf issue(Ca ca, LeafPlan plan, KeyPair kp) {
     Instant notBefore = now.minus(BACKDATE);
     Instant notAfter = notBefore.plus(Duration.ofDays(plan.validityDays()));
     Instant caNotAfter = ca.cert().getNotAfter().toInstant();

@@ -18,6 +18,34 @@ import java.security.cert.X509Certificate;
 final class KeyStores {
   static final String KEY_ALIAS_CA = "ca";
 
+  /**
+   * PBKDF2 iterations for the key, the certificates and the MAC: OpenSSL's default for {@code
+   * openssl pkcs12 -export} (PKCS12_DEFAULT_ITER), instead of the JDK's 10000. Stretching protects
+   * guessable passwords; these are long random secrets, and the same key lies unencrypted in {@code
+   * <name>.key} next to the store with the same file mode, so more iterations protect nothing. They
+   * did cost most of the time of issuing certificates (bench/certs.sh: 5 PBKDF2 runs per leaf, slow
+   * before the JIT warms up).
+   */
+  static final int ITERATIONS = 2048;
+
+  private static final String[] ITERATION_PROPERTIES = {
+    "keystore.pkcs12.keyPbeIterationCount",
+    "keystore.pkcs12.certPbeIterationCount",
+    "keystore.pkcs12.macIterationCount"
+  };
+
+  static {
+    // The JDK's PKCS12 KeyStore reads these when it creates a store; a system property supersedes
+    // the security property ($JAVA_HOME/conf/security/java.security, "PKCS12 KeyStore
+    // properties"). They are process-wide, so set only what the user has not set; testrig itself
+    // writes no other PKCS12 files.
+    for (String p : ITERATION_PROPERTIES) {
+      if (System.getProperty(p) == null && java.security.Security.getProperty(p) == null) {
+        System.setProperty(p, Integer.toString(ITERATIONS));
+      }
+    }
+  }
+
   private KeyStores() {}
 
   /** A keystore with one private-key entry, alias {@code alias}: the leaf's key and its chain. */

@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.bouncycastle.util.IPAddress;
 
 /**
@@ -94,6 +97,11 @@ public final class Pki {
                 spec.ca().validityDays(),
                 spec.ca().nameConstraints(),
                 plans);
+    // Leaf keys do not depend on the CA: make them on another core while this thread makes or
+    // loads the CA (key generation is much of the work in a JVM that has just started).
+    CompletableFuture<List<KeyPair>> leafKeys =
+        CompletableFuture.supplyAsync(
+            () -> plans.parallelStream().map(p -> p.keyType().generate(random)).toList());
     Path cacheDir = cacheDir(spec.ca().cache(), rigDir);
     Ca ca;
     boolean created;
@@ -115,8 +123,39 @@ public final class Pki {
             secretByPath.apply(TRUSTSTORE_SECRET.formatted(p.name())).toCharArray()
           });
     }
-    List<Leaf> leaves = plans.parallelStream().map(p -> issuer.issue(ca, p)).toList();
-    return new Outputs(certsDir).write(ca, cacheDir, created, leaves, passwords);
+    // Leaves are independent: key generation, signing and the PKCS12 key derivations, which are
+    // most of the work, run on every core.
+    List<KeyPair> keys = leafKeys.join();
+    List<Built> built =
+        IntStream.range(0, plans.size())
+            .parallel()
+            .mapToObj(
+                i -> {
+                  LeafPlan p = plans.get(i);
+                  Leaf leaf = issuer.issue(ca, p, keys.get(i));
+                  char[][] pw = passwords.get(p.name());
+                  return new Built(
+                      leaf,
+                      KeyStores.keystore(p.name(), leaf.key(), leaf.cert(), ca.cert(), pw[0]),
+                      KeyStores.truststore(ca.cert(), pw[1]),
+                      new String(pw[0]),
+                      new String(pw[1]));
+                })
+            .toList();
+    return new Outputs(certsDir).write(ca, cacheDir, created, built);
+  }
+
+  /** A leaf with its two PKCS12 stores, ready to write. */
+  private record Built(
+      Leaf leaf,
+      byte[] keystore,
+      byte[] truststore,
+      String keystorePassword,
+      String truststorePassword) {
+    @Override
+    public String toString() {
+      return "Built[" + leaf.plan().name() + "]";
+    }
   }
 
   /** Checks one {@code certs.issue} entry and fills in its defaults. */
@@ -205,18 +244,16 @@ public final class Pki {
       this.dir = dir;
     }
 
-    PkiResult write(
-        Ca ca, Path cacheDir, boolean created, List<Leaf> leaves, Map<String, char[][]> passwords) {
+    PkiResult write(Ca ca, Path cacheDir, boolean created, List<Built> leaves) {
       try {
-        return writeAll(ca, cacheDir, created, leaves, passwords);
+        return writeAll(ca, cacheDir, created, leaves);
       } catch (RuntimeException e) {
         written.forEach(SecureFiles::deleteQuietly);
         throw e;
       }
     }
 
-    private PkiResult writeAll(
-        Ca ca, Path cacheDir, boolean created, List<Leaf> leaves, Map<String, char[][]> passwords) {
+    private PkiResult writeAll(Ca ca, Path cacheDir, boolean created, List<Built> leaves) {
       // 0755: containers running as other users bind-mount this directory to read certificates
       // and truststores; the run directory above it is 0700, and every key file is 0600/0400.
       SecureFiles.directory(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -231,10 +268,9 @@ public final class Pki {
       }
       Map<String, IssuedCert> certs = new LinkedHashMap<>();
       Map<String, Object> ctx = new LinkedHashMap<>();
-      for (Leaf leaf : leaves) {
+      for (Built b : leaves) {
+        Leaf leaf = b.leaf();
         String n = leaf.plan().name();
-        char[] ksPass = passwords.get(n)[0];
-        char[] tsPass = passwords.get(n)[1];
         String certPem = Pem.certificate(leaf.cert());
         String chainPem = certPem + caPem;
         Path cert = put(n + ".crt", bytes(certPem), SecureFiles.PUBLIC);
@@ -244,13 +280,8 @@ public final class Pki {
             leaf.plan().pk8()
                 ? put(n + ".pk8", leaf.key().getEncoded(), SecureFiles.PRIVATE)
                 : null;
-        Path ks =
-            put(
-                n + ".p12",
-                KeyStores.keystore(n, leaf.key(), leaf.cert(), ca.cert(), ksPass),
-                SecureFiles.PRIVATE);
-        Path ts =
-            put(n + ".truststore.p12", KeyStores.truststore(ca.cert(), tsPass), SecureFiles.PUBLIC);
+        Path ks = put(n + ".p12", b.keystore(), SecureFiles.PRIVATE);
+        Path ts = put(n + ".truststore.p12", b.truststore(), SecureFiles.PUBLIC);
         certs.put(n, new IssuedCert(n, leaf.cert(), cert, chain, key, pk8, ks, ts));
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("cert_path", cert.toString());
@@ -260,9 +291,9 @@ public final class Pki {
           c.put("pk8_path", pk8.toString());
         }
         c.put("keystore_path", ks.toString());
-        c.put("keystore_password", new String(ksPass));
+        c.put("keystore_password", b.keystorePassword());
         c.put("truststore_path", ts.toString());
-        c.put("truststore_password", new String(tsPass));
+        c.put("truststore_password", b.truststorePassword());
         c.put("cert_pem", certPem);
         c.put("chain_pem", chainPem);
         ctx.put(n, java.util.Collections.unmodifiableMap(c));

@@ -156,6 +156,21 @@ class PkiOpensslTest {
     // The JDK's trusted-key-usage attribute (anyExtendedKeyUsage) marks the trusted entry.
     assertTrue(ts.stdout().contains("2.16.840.1.113894.746875.1.1"), ts.stdout());
     assertTrue(ts.stdout().contains(Files.readString(r.caCertPath()).strip()), ts.stdout());
+    Exec.Result info =
+        openssl(
+            exec,
+            "pkcs12",
+            "-info",
+            "-noout",
+            "-in",
+            db.keystorePath().toString(),
+            "-passin",
+            "env:KS_PASS");
+    ok(info);
+    String params = info.stdout() + info.stderr();
+    assertTrue(params.contains("MAC: sha256, Iteration 2048"), params);
+    assertTrue(
+        params.contains("PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"), params);
     // DER PKCS#8 for pgjdbc: OpenSSL reads it as DER.
     ok(openssl("pkey", "-inform", "DER", "-in", db.pk8Path().toString(), "-noout"));
 
