@@ -4,6 +4,8 @@ import io.testrig.compose.StackService;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Reaper;
+import io.testrig.rig.Rig;
+import io.testrig.secrets.RunDir;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
     name = "down",
     mixinStandardHelpOptions = true,
     description = {
-      "Save the stack's logs, then kill and remove its containers, networks and volumes.",
+      "Save the stack's logs, kill and remove its containers, networks and volumes, and wipe"
+          + " the run directory with its secrets.",
       "Without -p: every testrig stack brought up from the rig file."
     })
 final class DownCommand implements Callable<Integer> {
@@ -47,11 +50,13 @@ final class DownCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Engine engine = engineOptions.connect()) {
       List<String> targets = projects;
+      Rig rigModel = projects.isEmpty() || java.nio.file.Files.exists(rig.file) ? rig.load() : null;
       if (targets.isEmpty()) {
-        Path file = rig.load().file();
+        Path file = rigModel.file();
         targets = StackService.projectsOf(engine, file);
         if (targets.isEmpty()) {
           out.println("no testrig stack of " + file + " is running");
+          wipe(rigModel, out);
           return 0;
         }
       }
@@ -66,7 +71,20 @@ final class DownCommand implements Callable<Integer> {
               p + ": could not remove " + String.join("; ", r.kept()));
         }
       }
+      wipe(rigModel, out);
     }
     return 0;
+  }
+
+  /** The secrets go with the stack: the run directory `up` used for this rig file. */
+  private void wipe(Rig r, PrintWriter out) {
+    if (r == null) {
+      return;
+    }
+    RunDir dir = RunDir.locate(r, rig.runDir, null);
+    if (dir.exists()) {
+      dir.wipe();
+      out.println("wiped " + dir.path());
+    }
   }
 }

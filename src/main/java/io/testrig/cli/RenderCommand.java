@@ -1,11 +1,10 @@
 package io.testrig.cli;
 
 import io.testrig.rig.Rig;
+import io.testrig.run.Prepare;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
 import io.testrig.template.RenderResult;
-import io.testrig.template.TemplateRenderer;
-import io.testrig.template.Values;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "render",
     mixinStandardHelpOptions = true,
-    description = "Render templates with generated secrets into the run directory.")
+    description = {
+      "Render templates with generated secrets into the run directory.",
+      "Issues the rig's certs first (as `testrig certs` does), so templates can use them."
+    })
 final class RenderCommand implements Callable<Integer> {
   @Mixin RigOptions rig;
   @Spec CommandSpec spec;
@@ -42,9 +44,9 @@ final class RenderCommand implements Callable<Integer> {
     RunDir dir = RunDir.resolve(r, rig.runDir);
     try {
       SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
-      Map<String, Object> values = Values.resolve(r, store, Map.of(), rig.set, System.getenv());
-      RenderResult result = TemplateRenderer.render(r, dir, store, values, Map.of());
-      store.save();
+      // Certs first: templates may point at them ({{ certs.db.cert_path }}).
+      RenderResult result =
+          Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv()).render();
       long micros = (System.nanoTime() - start) / 1_000;
       long cpuMicros = (threads.getCurrentThreadCpuTime() - cpuStart) / 1_000;
       out.println("run dir: " + dir.path());

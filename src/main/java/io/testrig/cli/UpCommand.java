@@ -6,6 +6,9 @@ import io.testrig.compose.StackOptions;
 import io.testrig.compose.StackService;
 import io.testrig.engine.Engine;
 import io.testrig.rig.Rig;
+import io.testrig.run.Prepare;
+import io.testrig.secrets.RunDir;
+import io.testrig.secrets.SecretStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Bring the rig's compose stack up and wait until every service is ready.",
+      "Issue certs, render templates, bring the rig's compose stack up and wait until every"
+          + " service is ready.",
       "The stack belongs to the calling shell: `testrig down` removes it, and `testrig gc` does"
           + " once that shell is gone."
     })
@@ -48,7 +52,11 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() {
     Rig r = rig.load();
     PrintWriter out = spec.commandLine().getOut();
+    // Same run directory as `render` and `down` for this rig file: certs, configs, config.json.
+    RunDir dir = RunDir.resolve(r, rig.runDir);
     try (Engine engine = engineOptions.connect()) {
+      SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
+      Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv());
       StackOptions opts =
           StackOptions.defaults(artifacts)
               .withProjectName(project)
@@ -56,10 +64,7 @@ final class UpCommand implements Callable<Integer> {
               .withProgress(new PlainProgress(out))
               // The stack outlives this command; it is garbage once the calling shell is gone.
               .withOwner(ProcessHandle.current().parent().orElse(ProcessHandle.current()))
-              .withEnv(
-                  rig.runDir == null
-                      ? Map.of()
-                      : Map.of("TESTRIG_RUN_DIR", rig.runDir.toAbsolutePath().toString()));
+              .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()));
       Stack stack = StackService.up(engine, r, opts);
       stack.detach();
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
@@ -67,6 +72,10 @@ final class UpCommand implements Callable<Integer> {
           "stack %s is up (%d services); remove it with: testrig down -p %s%n",
           stack.projectName(), ready, stack.projectName());
       out.println(stack.projectName());
+    } catch (RuntimeException e) {
+      // Nothing of a failed `up` stays behind: the stack removed itself, the secrets go too.
+      dir.wipe();
+      throw e;
     }
     return 0;
   }

@@ -1,5 +1,7 @@
 package io.testrig.cli;
 
+import io.testrig.core.TestrigException;
+import io.testrig.pki.Pki;
 import io.testrig.rig.Rig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,6 +20,12 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Rig r = rig.load();
+    try {
+      // Cert names and IPs are checked as `certs` would, without making a key.
+      Pki.check(r.certs());
+    } catch (TestrigException e) {
+      throw new TestrigException(e.exitCode(), rig.file + ": " + e.getMessage(), e);
+    }
     spec.commandLine()
         .getOut()
         .printf(

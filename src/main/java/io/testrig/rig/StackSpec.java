@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * The {@code stack:} section: a compose stack driven through {@code docker compose}.
  *
- * @param files compose files, relative to the rig file; a file ending in {@code .j2} is rendered
- *     first (into the run directory) like a template
+ * @param files compose files, relative to the rig file; they reach rendered configs and certs
+ *     through {@code ${TESTRIG_RUN_DIR}}, which testrig sets
  * @param project compose project name; default derived from CI_JOB_ID/CI_PIPELINE_ID or random
  * @param profiles compose profiles to enable
  * @param envFiles compose env files

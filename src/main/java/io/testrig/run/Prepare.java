@@ -1,5 +1,7 @@
 package io.testrig.run;
 
+import io.testrig.core.ExitCode;
+import io.testrig.core.TestrigException;
 import io.testrig.pki.Pki;
 import io.testrig.pki.PkiResult;
 import io.testrig.rig.Rig;
@@ -35,8 +37,15 @@ public final class Prepare {
     PkiResult pki = null;
     Map<String, Object> extra = Map.of();
     if (!rig.certs().isEmpty()) {
-      Pki.check(rig.certs());
-      pki = Pki.issue(rig.certs(), rig.dir(), dir.certsDir(), store::secret);
+      try {
+        Pki.check(rig.certs());
+        pki = Pki.issue(rig.certs(), rig.dir(), dir.certsDir(), store::secret);
+      } catch (TestrigException e) {
+        // Pki names the key path (certs.issue.db.dns[0]); the user also needs the file.
+        throw e.exitCode() == ExitCode.BAD_INPUT
+            ? new TestrigException(e.exitCode(), rig.file() + ": " + e.getMessage(), e)
+            : e;
+      }
       extra = pki.templateContext();
     }
     Map<String, Object> values = Values.resolve(rig, store, overlay, set, env);
