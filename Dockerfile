@@ -9,6 +9,8 @@
 ARG BASE_IMAGE=debian:trixie-slim
 
 FROM ${BASE_IMAGE} AS base
+# Build-time only (an ARG, not ENV): no debconf prompts during apt-get install.
+ARG DEBIAN_FRONTEND=noninteractive
 # Empty: keep the base image's sources. Set e.g. to an internal mirror.
 ARG APT_MIRROR=
 COPY docker/extra-ca/ /usr/local/share/ca-certificates/extra/
@@ -32,15 +34,6 @@ FROM base
 ARG DOCKER_VERSION=26.1.*
 ARG COMPOSE_VERSION=2.26.*
 ARG TINI_VERSION=0.19.*
-ARG TESTRIG_VERSION=dev
-ARG VCS_REF=unknown
-ARG SOURCE=https://gitlab.com/testrig/testrig
-LABEL org.opencontainers.image.title="testrig" \
-      org.opencontainers.image.description="Docker-in-Docker builder image with the testrig CLI for end-to-end tests in GitLab CI" \
-      org.opencontainers.image.version="${TESTRIG_VERSION}" \
-      org.opencontainers.image.revision="${VCS_REF}" \
-      org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.base.name="debian:trixie-slim"
 RUN apt-get update \
  && apt-get install -y \
       "docker.io=${DOCKER_VERSION}" "docker-cli=${DOCKER_VERSION}" "docker-compose=${COMPOSE_VERSION}" \
@@ -70,6 +63,16 @@ RUN mkdir -p /tmp/cds && printf 'name: cds\n' >/tmp/cds/testrig.yml \
  || { cat /tmp/cds/dump.log; exit 1; } \
  && rm -rf /tmp/cds && testrig --version
 COPY entrypoint /usr/local/bin/entrypoint
+# Last, so a new revision reuses every cached layer above.
+ARG TESTRIG_VERSION=dev
+ARG VCS_REF=unknown
+ARG SOURCE=https://gitlab.com/testrig/testrig
+LABEL org.opencontainers.image.title="testrig" \
+      org.opencontainers.image.description="Docker-in-Docker builder image with the testrig CLI for end-to-end tests in GitLab CI" \
+      org.opencontainers.image.version="${TESTRIG_VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.base.name="debian:trixie-slim"
 # dockerd's storage must not be the container's overlay filesystem (overlay on overlay fails).
 VOLUME /var/lib/docker
 # tini reaps the zombies dockerd and compose leave behind; -s also when it is not PID 1.
