@@ -9,7 +9,9 @@
 # entrypoint then finds a working engine and starts no daemon. The example's files are mounted at
 # the same path in the job, so compose bind mounts resolve on the host engine.
 # gitlab-ci-local resolves a component locally when the project's remote and ref match it, so the
-# temporary project is laid out as testrig/testrig at its own commit.
+# temporary project is laid out as testrig/testrig at its own commit. gitlab-ci-local 4.65.1: later
+# releases need Node 22 (Set.prototype.union); its helper image is replaced by the local
+# debian:trixie-slim (no registry). Needs rsync on the host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${1:-testrig-image:dev}
@@ -18,7 +20,7 @@ example=${2:-examples/postgres-ssl}
 docker image inspect "$image" >/dev/null || { echo "downstream: image $image not built" >&2; exit 2; }
 gcl=${GITLAB_CI_LOCAL:-$(command -v gitlab-ci-local || true)}
 if [ -z "$gcl" ]; then
-  npm install --prefix target/gcl --no-audit --no-fund gitlab-ci-local@4.60.1 >/dev/null
+  npm install --prefix target/gcl --no-audit --no-fund gitlab-ci-local@4.65.1 >/dev/null
   gcl=$PWD/target/gcl/node_modules/.bin/gitlab-ci-local
 fi
 work=$(mktemp -d /tmp/testrig-downstream.XXXXXX)
@@ -33,9 +35,9 @@ repo=${image%:*}; tag=${image##*:}
 sed -e "s|testrig@0.1.0|testrig@$sha|" \
     -e "s|      matrix: \[all\]|      matrix: [all]\n      image: $repo\n      image-version: \"$tag\"|" \
     ci-templates/example/.gitlab-ci.yml >"$work/.gitlab-ci.yml"
-(cd "$work" && "$gcl" --cwd "$work" --pull-policy if-not-present \
+(cd "$work" && "$gcl" --pull-policy if-not-present --helper-image debian:trixie-slim \
    --volume /var/run/docker.sock:/var/run/docker.sock --volume "$work:$work" \
-   --variable CI_SERVER_FQDN=gitlab.com "testrig: [all]") || status=$?
+   "testrig: [all]") || status=$?
 report=$(find "$work/.gitlab-ci-local/artifacts" -name junit.xml 2>/dev/null | head -1)
 [ -n "$report" ] || { echo "downstream: the job wrote no testrig-artifacts/junit.xml" >&2; exit 1; }
 cp "$report" target/downstream-junit.xml
