@@ -17,9 +17,9 @@ measure() { # label, command...
 plain="java -XX:+UseSerialGC -Xshare:auto -jar /opt/testrig/testrig.jar --version"
 measure "java -version (JVM floor)" java -version
 measure "testrig --version (AppCDS)" testrig --version
-measure "same jar, no AppCDS" $plain
+measure "same jar, no CDS archive" $plain
 TIMEFORMAT="%U %S"
 cpu() { { time "$@" >/dev/null 2>&1; } 2>&1 | awk "{printf \"%.0f\", (\$1+\$2)*1000}"; }
-echo "cpu ms (user+sys): AppCDS $(cpu testrig --version), no AppCDS $(cpu $plain)"
+echo "cpu ms (user+sys): AppCDS $(cpu testrig --version), no CDS archive $(cpu $plain)"
 '
 echo "load: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
