@@ -1,0 +1,80 @@
+# testrig builder image: Docker-in-Docker (Debian's engine, CLI and Compose v2 plugin), a jlink'd
+# Java 21 runtime, the testrig CLI and junit-platform-console-standalone, on debian:trixie-slim.
+#
+#   mvn -B -DskipTests package     # host build: target/testrig.jar, target/image/junit-*.jar
+#   docker build -t testrig .
+#
+# No step downloads over HTTPS and the Dockerfile uses no BuildKit-only syntax, so it builds with
+# the legacy builder and BuildKit alike, behind TLS-intercepting proxies too (docker/extra-ca/).
+ARG BASE_IMAGE=debian:trixie-slim
+
+FROM ${BASE_IMAGE} AS base
+# Build-time only (an ARG, not ENV): no debconf prompts during apt-get install.
+ARG DEBIAN_FRONTEND=noninteractive
+# Empty: keep the base image's sources. Set e.g. to an internal mirror.
+ARG APT_MIRROR=
+COPY docker/extra-ca/ /usr/local/share/ca-certificates/extra/
+COPY docker/apt-setup /usr/local/sbin/apt-setup
+RUN apt-setup "$APT_MIRROR"
+
+# A Java runtime cut down with jlink: java.se (so JUnit suites run on it too) plus the JDK modules
+# testrig or typical tests load reflectively (--strip-debug runs binutils' objcopy on the native
+# libraries). No default CDS archive (26 MB): testrig maps its own static AppCDS archive below.
+FROM base AS jre
+ARG JDK_VERSION=21.*
+ARG JLINK_MODULES=java.se,jdk.crypto.ec,jdk.crypto.cryptoki,jdk.unsupported,jdk.zipfs,jdk.charsets,jdk.management,jdk.naming.dns,jdk.net,jdk.httpserver
+RUN apt-get update \
+ && apt-get install -y "openjdk-21-jdk-headless=${JDK_VERSION}" binutils \
+ && jlink --add-modules "$JLINK_MODULES" --strip-debug --no-man-pages --no-header-files \
+      --compress=zip-6 --output /opt/java \
+ && /opt/java/bin/java -version
+
+FROM base
+# Versions are apt patterns: the upstream release is pinned, Debian security updates still apply.
+ARG DOCKER_VERSION=26.1.*
+ARG COMPOSE_VERSION=2.26.*
+ARG TINI_VERSION=0.19.*
+RUN apt-get update \
+ && apt-get install -y \
+      "docker.io=${DOCKER_VERSION}" "docker-cli=${DOCKER_VERSION}" "docker-compose=${COMPOSE_VERSION}" \
+      "tini=${TINI_VERSION}" bash ca-certificates git openssl iptables procps \
+ && update-ca-certificates \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
+      /usr/share/doc/* /usr/share/man/* /usr/share/locale/* \
+ && rm -f /usr/bin/ctr /usr/bin/containerd-shim /usr/bin/containerd-shim-runc-v1
+# Removed above (46 MB): containerd's debugging CLI `ctr` and the legacy v1 shims; dockerd 26 only
+# starts containers through containerd-shim-runc-v2.
+COPY --from=jre /opt/java /opt/java
+ENV JAVA_HOME=/opt/java \
+    PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    JUNIT_CONSOLE_JAR=/opt/testrig/junit-platform-console-standalone.jar
+COPY target/image/junit-platform-console-standalone.jar target/testrig.jar /opt/testrig/
+COPY docker/testrig /usr/local/bin/testrig
+# AppCDS (https://docs.oracle.com/en/java/javase/21/vm/class-data-sharing.html): list the classes
+# a `testrig validate` run loads, then dump a static archive of them. Static, not a dynamic
+# -XX:ArchiveClassesAtExit archive: picocli is compiled for Java 5 and a dynamic archive skips such
+# "old" classes once linked, a static dump takes them. Same jar path at dump and use, as CDS needs.
+RUN mkdir -p /tmp/cds && printf 'name: cds\n' >/tmp/cds/testrig.yml \
+ && java -XX:DumpLoadedClassList=/tmp/cds/classes.lst -XX:+UseSerialGC \
+      -jar /opt/testrig/testrig.jar validate -f /tmp/cds/testrig.yml \
+ && java -Xshare:dump -XX:SharedClassListFile=/tmp/cds/classes.lst -XX:+UseSerialGC \
+      -XX:SharedArchiveFile=/opt/testrig/testrig.jsa -cp /opt/testrig/testrig.jar >/tmp/cds/dump.log 2>&1 \
+ || { cat /tmp/cds/dump.log; exit 1; } \
+ && rm -rf /tmp/cds && testrig --version
+COPY entrypoint /usr/local/bin/entrypoint
+# Last, so a new revision reuses every cached layer above.
+ARG TESTRIG_VERSION=dev
+ARG VCS_REF=unknown
+ARG SOURCE=https://gitlab.com/testrig/testrig
+LABEL org.opencontainers.image.title="testrig" \
+      org.opencontainers.image.description="Docker-in-Docker builder image with the testrig CLI for end-to-end tests in GitLab CI" \
+      org.opencontainers.image.version="${TESTRIG_VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.base.name="debian:trixie-slim"
+# dockerd's storage must not be the container's overlay filesystem (overlay on overlay fails).
+VOLUME /var/lib/docker
+# tini reaps the zombies dockerd and compose leave behind; -s also when it is not PID 1.
+ENTRYPOINT ["/usr/bin/tini", "-s", "--", "/usr/local/bin/entrypoint"]
+CMD ["bash"]
