@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-host.sh
 bash scripts/setup-engine.sh
+# The run-level and image tests use the example images (cached by tag after the first build).
+bash examples/build-images.sh
 mvn -B -ntp spotless:check verify "$@"
