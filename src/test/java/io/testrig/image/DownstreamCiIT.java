@@ -44,6 +44,8 @@ class DownstreamCiIT {
     assertTrue(r.stdout().contains("PASS  testrig: [" + CONFIG + "]"), all);
     // Socket binding: the entrypoint used the host's engine and started no dockerd.
     assertFalse(all.contains("starting dockerd"), all);
+    // ... and found the run directory (XDG_RUNTIME_DIR) shared with the host at the same path.
+    assertFalse(all.contains("socket is bound in"), all);
     assertTrue(r.stdout().contains("$ testrig gc"), "after_script ran: " + all);
 
     Path junit = ImageSupport.ROOT.resolve("target/downstream/junit.xml");

@@ -170,6 +170,9 @@ class ImageIT {
     assertTrue(r.stdout().contains("server=" + host + "\n"), r.stdout());
     assertTrue(r.stdout().contains("testrig "), r.stdout());
     assertFalse(r.stderr().contains("starting dockerd"), r.stderr());
+    // No run directory shared with the host: compose's bind mounts would resolve to nothing.
+    assertTrue(r.stderr().contains("socket is bound in"), r.stderr());
+    assertTrue(r.stderr().contains("XDG_RUNTIME_DIR"), r.stderr());
   }
 
   @Test
