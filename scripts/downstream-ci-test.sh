@@ -2,29 +2,53 @@
 # Runs ci-templates/example (a downstream project including the testrig component) under
 # gitlab-ci-local (npm) with the locally built image, and checks that the job produced its JUnit XML.
 #
-#   scripts/downstream-ci-test.sh [IMAGE] [EXAMPLE_DIR]   # defaults: testrig-image:dev examples/postgres-ssl
+#   scripts/downstream-ci-test.sh [IMAGE] [CONFIG] [EXAMPLE_DIR]
+#     defaults: testrig-image:dev, all, examples/postgres-ssl
+#   output: target/downstream/junit.xml, target/downstream/job.log
 #
 # The job cannot be privileged here (see DEVELOPERS.md), so the host's socket is bound into it, a
 # runner mode GitLab documents ("Use the Docker executor with Docker socket binding"); the image's
-# entrypoint then finds a working engine and starts no daemon. The example's files are mounted at
-# the same path in the job, so compose bind mounts resolve on the host engine.
+# entrypoint then finds a working engine and starts no daemon.
+# Socket binding: the host's engine resolves compose bind mounts (`./tests`, the rendered files and
+# certs in the run directory) on the HOST, so both must be at the same path in the job and on the
+# host. gitlab-ci-local copies the project into a volume at /builds/<group>/<project>, so the rig
+# file is taken from the host copy bound at its own path, and XDG_RUNTIME_DIR (where testrig puts
+# the run directory) is a host tmpfs directory bound at its own path. The job still runs in
+# $CI_PROJECT_DIR, so testrig-artifacts/ is collected as the job's artifacts.
 # gitlab-ci-local resolves a component locally when the project's remote and ref match it, so the
-# temporary project is laid out as testrig/testrig at its own commit. gitlab-ci-local 4.65.1: later
-# releases need Node 22 (Set.prototype.union); its helper image is replaced by the local
-# debian:trixie-slim (no registry). Needs rsync on the host.
+# temporary project is laid out as testrig/testrig at its own commit. gitlab-ci-local is pinned to
+# 4.65.1: later releases need Node 22 (Set.prototype.union); it is installed into target/gcl when
+# not on PATH. Its helper image (which copies artifacts out of the job's volume with rsync) is
+# replaced by testrig-gcl-helper:trixie, built here from the local debian:trixie-slim plus Debian's
+# rsync (no registry; cached by tag). gitlab-ci-local also needs rsync and git on the host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${1:-testrig-image:dev}
-example=${2:-examples/postgres-ssl}
+config=${2:-all}
+example=${3:-examples/postgres-ssl}
 [ -f "$example/testrig.yml" ] || { echo "downstream: $example/testrig.yml not found" >&2; exit 2; }
 docker image inspect "$image" >/dev/null || { echo "downstream: image $image not built" >&2; exit 2; }
 gcl=${GITLAB_CI_LOCAL:-$(command -v gitlab-ci-local || true)}
 if [ -z "$gcl" ]; then
-  npm install --prefix target/gcl --no-audit --no-fund gitlab-ci-local@4.65.1 >/dev/null
   gcl=$PWD/target/gcl/node_modules/.bin/gitlab-ci-local
+  if [ ! -x "$gcl" ]; then
+    npm install --prefix target/gcl --no-audit --no-fund --loglevel=error gitlab-ci-local@4.65.1 >&2
+  fi
 fi
+helper=testrig-gcl-helper:trixie
+if ! docker image inspect "$helper" >/dev/null 2>&1; then
+  printf 'FROM debian:trixie-slim\nRUN apt-get update && apt-get install -y --no-install-recommends rsync && rm -rf /var/lib/apt/lists/*\n' \
+    | docker build -q -t "$helper" - >&2
+fi
+out=$PWD/target/downstream
+rm -rf "$out" && mkdir -p "$out"
 work=$(mktemp -d /tmp/testrig-downstream.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+run=$(mktemp -d /dev/shm/testrig-downstream-run.XXXXXX 2>/dev/null || mktemp -d /tmp/testrig-downstream-run.XXXXXX)
+cleanup() {
+  # The job runs as root: its files in $work may be root's; volumes gitlab-ci-local made are its own.
+  rm -rf "$work" "$run"
+}
+trap cleanup EXIT
 cp -r "$example"/. "$work"/
 mkdir -p "$work/templates" && cp ci-templates/templates/testrig.yml "$work/templates/"
 git -C "$work" init -q && git -C "$work" remote add origin https://gitlab.com/testrig/testrig.git
@@ -33,13 +57,18 @@ git -C "$work" add -A && git -C "$work" -c user.name=ci -c user.email=ci@localho
 sha=$(git -C "$work" rev-parse HEAD)
 repo=${image%:*}; tag=${image##*:}
 sed -e "s|testrig@0.1.0|testrig@$sha|" \
-    -e "s|      matrix: \[all\]|      matrix: [all]\n      image: $repo\n      image-version: \"$tag\"|" \
+    -e "s|      rig-file: testrig.yml|      rig-file: $work/testrig.yml|" \
+    -e "s|      matrix: \[all\]|      matrix: [$config]\n      image: $repo\n      image-version: \"$tag\"|" \
     ci-templates/example/.gitlab-ci.yml >"$work/.gitlab-ci.yml"
-(cd "$work" && "$gcl" --pull-policy if-not-present --helper-image debian:trixie-slim \
-   --volume /var/run/docker.sock:/var/run/docker.sock --volume "$work:$work" \
-   "testrig: [all]") || status=$?
-report=$(find "$work/.gitlab-ci-local/artifacts" -name junit.xml 2>/dev/null | head -1)
-[ -n "$report" ] || { echo "downstream: the job wrote no testrig-artifacts/junit.xml" >&2; exit 1; }
-cp "$report" target/downstream-junit.xml
-echo "downstream: job exit ${status:-0}, JUnit XML: target/downstream-junit.xml"
-exit "${status:-0}"
+grep -q "testrig@$sha" "$work/.gitlab-ci.yml" && grep -q "rig-file: $work/" "$work/.gitlab-ci.yml" \
+  || { echo "downstream: ci-templates/example/.gitlab-ci.yml changed shape; update this script" >&2; exit 2; }
+status=0
+(cd "$work" && "$gcl" --pull-policy if-not-present --helper-image "$helper" --no-color \
+   --volume /var/run/docker.sock:/var/run/docker.sock --volume "$work:$work" --volume "$run:$run" \
+   --variable "XDG_RUNTIME_DIR=$run" --cleanup "testrig: [$config]") >"$out/job.log" 2>&1 || status=$?
+cat "$out/job.log"
+report=$(find "$work/.gitlab-ci-local/artifacts" -name junit.xml -path '*testrig-artifacts*' 2>/dev/null | head -1)
+[ -n "$report" ] || { echo "downstream: the job wrote no testrig-artifacts/junit.xml (exit $status)" >&2; exit 1; }
+cp "$report" "$out/junit.xml"
+echo "downstream: job exit $status, JUnit XML: $out/junit.xml"
+exit "$status"

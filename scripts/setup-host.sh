@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses as real peers: PostgreSQL server and psql (TLS handshakes),
 # OpenSSL (openssl verify), xmllint (JUnit XSD validation), python3 for helper scripts, and
-# Debian's python3-jsonschema + python3-yaml (scripts/validate-ci.py checks the CI templates).
+# Debian's python3-jsonschema + python3-yaml (scripts/validate-ci.py checks the CI templates),
+# and for DownstreamCiIT (scripts/downstream-ci-test.sh): git, rsync and Node.js with npm, which
+# install and run gitlab-ci-local (into target/gcl, from the npm registry).
 set -euo pipefail
 missing=()
 command -v openssl >/dev/null || missing+=(openssl)
@@ -9,9 +11,12 @@ command -v xmllint >/dev/null || missing+=(libxml2-utils)
 command -v psql >/dev/null || missing+=(postgresql-client)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null || missing+=(python3-jsonschema python3-yaml)
+command -v git >/dev/null || missing+=(git)
+command -v rsync >/dev/null || missing+=(rsync)
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   [ "$(id -u)" = 0 ] || { echo "setup-host: install ${missing[*]} (needs root)" >&2; exit 2; }
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "setup-host: openssl, xmllint, psql, postgres and python3-jsonschema present" >&2
+echo "setup-host: openssl, xmllint, psql, postgres, python3-jsonschema, git, rsync and npm present" >&2

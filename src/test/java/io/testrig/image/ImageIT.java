@@ -27,73 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * changed (jar, scripts).
  */
 class ImageIT {
-  static final Path ROOT = Path.of("").toAbsolutePath();
-  static final String IMAGE = "testrig-image-it:latest";
+  static final String IMAGE = ImageSupport.IMAGE;
   static final String PREFIX = "testrig-image-it-" + ProcessHandle.current().pid() + "-";
   static final List<String> started = new CopyOnWriteArrayList<>();
-  static final Exec EXEC = new Exec();
-
-  /**
-   * Every capability but CAP_SYS_RESOURCE, which this machine cannot grant (so no --privileged).
-   */
-  static final List<String> DIND_CAPS =
-      List.of(
-          "CHOWN",
-          "DAC_OVERRIDE",
-          "DAC_READ_SEARCH",
-          "FOWNER",
-          "FSETID",
-          "KILL",
-          "SETGID",
-          "SETUID",
-          "SETPCAP",
-          "LINUX_IMMUTABLE",
-          "NET_BIND_SERVICE",
-          "NET_BROADCAST",
-          "NET_ADMIN",
-          "NET_RAW",
-          "IPC_LOCK",
-          "IPC_OWNER",
-          "SYS_MODULE",
-          "SYS_RAWIO",
-          "SYS_CHROOT",
-          "SYS_PTRACE",
-          "SYS_PACCT",
-          "SYS_ADMIN",
-          "SYS_BOOT",
-          "SYS_NICE",
-          "SYS_TIME",
-          "SYS_TTY_CONFIG",
-          "MKNOD",
-          "LEASE",
-          "AUDIT_WRITE",
-          "AUDIT_CONTROL",
-          "SETFCAP",
-          "MAC_OVERRIDE",
-          "MAC_ADMIN",
-          "SYSLOG",
-          "WAKE_ALARM",
-          "BLOCK_SUSPEND",
-          "AUDIT_READ");
+  static final Exec EXEC = ImageSupport.EXEC;
 
   @BeforeAll
   static void buildImage() {
-    assertTrue(Files.isRegularFile(ROOT.resolve("target/testrig.jar")), "run mvn package first");
-    EXEC.workDir(ROOT);
-    Exec.Result r =
-        EXEC.run(
-            List.of(
-                "docker",
-                "build",
-                "-t",
-                IMAGE,
-                "--build-arg",
-                "TESTRIG_VERSION=it",
-                "--build-arg",
-                "VCS_REF=it-revision",
-                "."),
-            Duration.ofMinutes(30));
-    assertEquals(0, r.exitCode(), () -> "docker build failed:\n" + tail(r.stdout() + r.stderr()));
+    ImageSupport.buildImage();
   }
 
   @AfterAll
@@ -182,7 +123,8 @@ class ImageIT {
             null);
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertTrue(
-        r.stdout().contains("io.testrig.cli.Main source: shared objects file"), tail(r.stdout()));
+        r.stdout().contains("io.testrig.cli.Main source: shared objects file"),
+        ImageSupport.tail(r.stdout()));
     assertTrue(r.stdout().contains("picocli.CommandLine source: shared objects file"));
   }
 
@@ -228,6 +170,9 @@ class ImageIT {
     assertTrue(r.stdout().contains("server=" + host + "\n"), r.stdout());
     assertTrue(r.stdout().contains("testrig "), r.stdout());
     assertFalse(r.stderr().contains("starting dockerd"), r.stderr());
+    // No run directory shared with the host: compose's bind mounts would resolve to nothing.
+    assertTrue(r.stderr().contains("socket is bound in"), r.stderr());
+    assertTrue(r.stderr().contains("XDG_RUNTIME_DIR"), r.stderr());
   }
 
   @Test
@@ -264,21 +209,8 @@ class ImageIT {
 
   @Test
   void asDockerInDockerItStartsDockerdThatRunsAComposeStackAndServesTls() {
-    List<String> args = new ArrayList<>();
-    DIND_CAPS.forEach(c -> args.addAll(List.of("--cap-add", c)));
-    args.addAll(
-        List.of(
-            "--security-opt",
-            "seccomp=unconfined",
-            "--security-opt",
-            "apparmor=unconfined",
-            "--security-opt",
-            "systempaths=unconfined",
-            "-v",
-            "/sys/fs/cgroup:/sys/fs/cgroup",
-            "--cgroupns=host",
-            "-e",
-            "DOCKER_TLS_CERTDIR=/certs"));
+    List<String> args = new ArrayList<>(ImageSupport.dindArgs());
+    args.addAll(List.of("-e", "DOCKER_TLS_CERTDIR=/certs"));
     // No registry: the inner stack's image is a minimal rootfs (dash + libc) taken from the
     // builder image itself.
     String script =
@@ -305,9 +237,5 @@ class ImageIT {
     assertTrue(r.stdout().contains("Docker Compose version 2."), all);
     assertTrue(r.stdout().contains("tls-server=26."), all);
     assertTrue(r.stdout().contains("inner-compose-ok"), all);
-  }
-
-  static String tail(String s) {
-    return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
   }
 }
