@@ -88,6 +88,7 @@ final class ConfigRun {
             : opts.runDir().resolve(config.slug());
     RunDir dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
     Cleanup.Registration wipe = cleanup.register("run directory " + dir.path(), dir::wipe);
+    Orphans.claim(dir);
     Stack stack = null;
     Cleanup.Registration down = null;
     try {

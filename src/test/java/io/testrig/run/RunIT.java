@@ -292,6 +292,8 @@ class RunIT {
     JarRun.Result g = gc.run();
     assertEquals(0, g.code(), g.toString());
     assertTrue(g.out().contains("removed container "), g.out());
+    // Its secrets too: the run directory of the dead run is wiped.
+    assertTrue(g.out().contains("wiped run directory " + JarRun.ephemeralBase()), g.out());
     run.assertLeftNothing(docker, null, artDir());
   }
 
