@@ -3,6 +3,7 @@ package io.testrig.cli;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Gc;
 import io.testrig.engine.Reaper;
+import io.testrig.run.Orphans;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Remove testrig-labelled containers, networks and volumes whose run is gone: its owner"
           + " process no longer exists on this host, it is older than --older-than, or (with"
-          + " --this-job) it belongs to the current CI job. Idempotent."
+          + " --this-job) it belongs to the current CI job; and wipe the run directories"
+          + " (secrets) of runs whose process is gone. Idempotent."
     })
 final class GcCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
@@ -47,6 +49,10 @@ final class GcCommand implements Callable<Integer> {
       r.networks().forEach(n -> out.println("removed network " + n));
       r.volumes().forEach(n -> out.println("removed volume " + n));
       r.kept().forEach(n -> out.println("kept " + n));
+      // Secrets of runs killed without cleanup (SIGKILL) sit in their run directories.
+      Orphans.Swept swept = Orphans.sweep();
+      swept.wiped().forEach(d -> out.println("wiped run directory " + d));
+      swept.kept().forEach(d -> out.println("kept run directory " + d));
       out.printf(
           "gc: removed %d containers, %d networks, %d volumes%n",
           r.containers().size(), r.networks().size(), r.volumes().size());

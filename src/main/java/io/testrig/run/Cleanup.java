@@ -38,6 +38,22 @@ public final class Cleanup {
       }
       action.run();
     }
+
+    /**
+     * Drops the action without running it, unless an interrupted shutdown already began: then the
+     * hook owns it (it runs, or ran, the action) and this returns false. The caller of a normal
+     * path that sees false must not do the action's work itself, since the hook races it.
+     */
+    public boolean cancel() {
+      synchronized (Cleanup.this) {
+        if (done || interrupted) {
+          return false;
+        }
+        done = true;
+        open.remove(this);
+        return true;
+      }
+    }
   }
 
   private final Deque<Registration> open = new ArrayDeque<>();

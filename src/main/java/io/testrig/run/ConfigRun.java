@@ -28,11 +28,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One matrix config from start to finish: certs and templates, stack up, suites, teardown, wipe.
@@ -49,9 +51,11 @@ final class ConfigRun {
   private final Cleanup cleanup;
   private final Map<String, String> env;
 
-  private final List<TestCase> phases = new ArrayList<>();
-  private final List<TestSuite> suites = new ArrayList<>();
-  private ExitCode infra = ExitCode.OK;
+  // Synchronized: the cleanup hook snapshots them (partial report) while this run goes on.
+  private final List<TestCase> phases = Collections.synchronizedList(new ArrayList<>());
+  private final List<TestSuite> suites = Collections.synchronizedList(new ArrayList<>());
+  private volatile ExitCode infra = ExitCode.OK;
+  private volatile boolean finished;
 
   ConfigRun(
       Rig rig,
@@ -84,14 +88,33 @@ final class ConfigRun {
             : opts.runDir().resolve(config.slug());
     RunDir dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
     Cleanup.Registration wipe = cleanup.register("run directory " + dir.path(), dir::wipe);
+    Orphans.claim(dir);
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
       if (prepare(dir)) {
         if (!rig.stack().isEmpty()) {
-          stack = up(runId, dir, artifacts);
-          if (stack != null) {
-            down = cleanup.register("stack " + stack.projectName(), stack::close);
+          String project = project(runId);
+          // Registered before bring-up: a SIGTERM while services start must remove them too. Until
+          // the Stack exists, the hook removes by labels (project and run id).
+          AtomicReference<Stack> live = new AtomicReference<>();
+          down =
+              cleanup.register(
+                  "stack " + project,
+                  () -> {
+                    Stack s = live.get();
+                    if (s != null) {
+                      s.close();
+                    } else {
+                      Stack.remove(engine.client(), project, stackRunId(project), false);
+                    }
+                  });
+          stack = up(project, dir, artifacts);
+          if (stack == null) {
+            down.cancel(); // StackService removed what it had made
+            down = null;
+          } else {
+            live.set(stack);
           }
         }
         if (rig.stack().isEmpty() || stack != null) {
@@ -106,12 +129,48 @@ final class ConfigRun {
       }
     } finally {
       teardown(stack, down, wipe);
+      finished = true;
     }
+    return new Result(config, snapshot(null), infra);
+  }
+
+  /**
+   * This config's testsuites so far: its phase testcases first, then the suites' own. With {@code
+   * interrupted} (for the partial report of a SIGINT/SIGTERM) an unfinished run gets it as a last
+   * phase testcase.
+   */
+  List<TestSuite> snapshot(TestCase interrupted) {
     String name = config.isSingle() ? "testrig" : "testrig [" + config.name() + "]";
+    List<TestCase> cases;
+    synchronized (phases) {
+      cases = new ArrayList<>(phases);
+    }
+    if (interrupted != null && !finished) {
+      cases.add(interrupted);
+    }
     List<TestSuite> all = new ArrayList<>();
-    all.add(TestSuite.of(name, phases));
-    all.addAll(suites);
-    return new Result(config, all, infra);
+    all.add(TestSuite.of(name, cases));
+    synchronized (suites) {
+      all.addAll(suites);
+    }
+    return all;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  private String project(String runId) {
+    return opts.project() == null
+        ? ProjectNames.project(runId)
+        : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
+  }
+
+  /** The run id StackService derives from a project name (its labels carry it). */
+  private static String stackRunId(String project) {
+    return project.startsWith(Labels.PROJECT_PREFIX)
+        ? project.substring(Labels.PROJECT_PREFIX.length())
+        : project;
   }
 
   private boolean prepare(RunDir dir) {
@@ -140,14 +199,10 @@ final class ConfigRun {
     }
   }
 
-  private Stack up(String runId, RunDir dir, Path artifacts) {
+  private Stack up(String project, RunDir dir, Path artifacts) {
     long t0 = System.nanoTime();
     out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
     Map<String, Long> started = new ConcurrentHashMap<>();
-    String project =
-        opts.project() == null
-            ? ProjectNames.project(runId)
-            : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
     StackOptions so =
         StackOptions.defaults(artifacts)
             .withProjectName(project)
@@ -316,6 +371,11 @@ final class ConfigRun {
   }
 
   private void fail(ExitCode code, String message) {
+    if (cleanup.interrupted()) {
+      // The hook is tearing everything down under this run; what fails now is its doing.
+      infra = ExitCode.INTERRUPTED;
+      return;
+    }
     out.info("testrig: " + (config.isSingle() ? "" : "[" + config.name() + "] ") + message);
     if (RunService.severity(code) > RunService.severity(infra)) {
       infra = code;

@@ -14,6 +14,7 @@ import io.testrig.rig.SuiteSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -99,48 +100,60 @@ public final class RunService {
   /** Runs the selected configs with an engine from {@code connect} (only called when needed). */
   public Outcome run(Supplier<Engine> connect) {
     List<Matrix.Config> configs = Matrix.select(rig, opts.only());
-    List<ConfigRun.Result> results = new ArrayList<>();
-    // If SIGINT/SIGTERM ends the run, the cleanup hook still writes what is known so far.
+    // Every config run started so far, in config order; the partial report snapshots them.
+    List<ConfigRun> runs = Collections.synchronizedList(new ArrayList<>());
+    // If SIGINT/SIGTERM ends the run, the cleanup hook writes what is known so far. Registered
+    // first, so the hook runs it last: after the stacks are down and the secrets wiped.
     Cleanup.Registration partial =
-        cleanup.register(
-            "partial report " + opts.report(), () -> writeReport(interrupted(results)));
-    Engine engine = needsEngine(rig) ? connect.get() : null;
+        cleanup.register("partial report " + opts.report(), () -> writeReport(interrupted(runs)));
+    List<ConfigRun.Result> results = new ArrayList<>();
+    Engine engine = null;
     try {
+      engine = needsEngine(rig) ? connect.get() : null;
+      Engine e = engine;
       int threads = Math.min(opts.parallel(), configs.size());
       if (threads == 1) {
         for (Matrix.Config c : configs) {
-          ConfigRun.Result r =
-              new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env).run();
-          synchronized (results) {
-            results.add(r);
-          }
+          results.add(start(runs, c, e).run());
         }
       } else {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
           List<Future<ConfigRun.Result>> futures = new ArrayList<>();
           for (Matrix.Config c : configs) {
-            futures.add(
-                pool.submit(
-                    () -> new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env).run()));
+            futures.add(pool.submit(() -> start(runs, c, e).run()));
           }
           for (Future<ConfigRun.Result> f : futures) {
-            ConfigRun.Result r = await(f);
-            synchronized (results) {
-              results.add(r);
-            }
+            results.add(await(f));
           }
         } finally {
           pool.shutdownNow();
         }
       }
+    } catch (RuntimeException ex) {
+      if (!partial.cancel()) {
+        throw interruptedException(ex);
+      }
+      // Not a signal: still leave a report of what ran, with the failure as an error testcase.
+      String message = ex instanceof TestrigException ? ex.getMessage() : String.valueOf(ex);
+      TestCase failed = TestCase.phase("run", Duration.ZERO, message, null);
+      try {
+        writeReport(report(runs).plus(TestSuite.of("testrig", List.of(failed))));
+      } catch (RuntimeException reportFailed) {
+        ex.addSuppressed(reportFailed);
+      }
+      throw ex;
     } finally {
-      if (engine != null) {
+      // Once the hook runs it may still be tearing stacks down with this engine; the JVM is ending.
+      if (engine != null && !cleanup.interrupted()) {
         engine.close();
       }
     }
-    Report report = report(results);
-    partial.close();
+    if (!partial.cancel()) {
+      // The hook owns the report and the exit code (130); writing here would race it.
+      throw interruptedException(null);
+    }
+    Report report = report(runs).ensureNotEmpty();
     JUnitWriter.Result written = JUnitWriter.write(report, opts.report(), redactor);
     ExitCode code = ExitCode.OK;
     for (ConfigRun.Result r : results) {
@@ -160,25 +173,45 @@ public final class RunService {
     return new Outcome(report, opts.report(), code);
   }
 
-  private Report report(List<ConfigRun.Result> results) {
-    List<TestSuite> suites = new ArrayList<>();
-    synchronized (results) {
-      for (ConfigRun.Result r : results) {
-        suites.addAll(r.suites());
-      }
-    }
-    return Report.of(rig.displayName(), suites).ensureNotEmpty();
+  private ConfigRun start(List<ConfigRun> runs, Matrix.Config c, Engine engine) {
+    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env);
+    runs.add(r);
+    return r;
   }
 
-  private Report interrupted(List<ConfigRun.Result> results) {
-    Report r = report(results);
+  private Report report(List<ConfigRun> runs) {
+    return report(runs, null);
+  }
+
+  private Report report(List<ConfigRun> runs, TestCase interrupted) {
+    List<TestSuite> suites = new ArrayList<>();
+    synchronized (runs) {
+      // Config order, whatever order parallel configs finished in.
+      for (ConfigRun r : runs) {
+        suites.addAll(r.snapshot(interrupted));
+      }
+    }
+    return Report.of(rig.displayName(), suites);
+  }
+
+  /** The hook's report: every config so far, the unfinished ones with an "interrupted" error. */
+  private Report interrupted(List<ConfigRun> runs) {
     TestCase c =
         TestCase.phase(
             "interrupted",
             Duration.ZERO,
             "the run was interrupted (SIGINT or SIGTERM); stacks were torn down and secrets wiped",
             null);
-    return r.plus(TestSuite.of("testrig", List.of(c)));
+    Report r = report(runs, c);
+    boolean unfinished;
+    synchronized (runs) {
+      unfinished = runs.stream().anyMatch(x -> !x.finished());
+    }
+    return unfinished ? r : r.plus(TestSuite.of("testrig", List.of(c)));
+  }
+
+  private static TestrigException interruptedException(RuntimeException cause) {
+    return new TestrigException(ExitCode.INTERRUPTED, "interrupted", cause);
   }
 
   private void writeReport(Report report) {

@@ -209,6 +209,11 @@ public final class RunDir {
     }
   }
 
+  /** Where ephemeral run directories live for this process's environment (created 0700). */
+  public static Path ephemeralBase() {
+    return ephemeralBase(System.getenv());
+  }
+
   /**
    * The per-user parent of ephemeral run directories, created 0700. In world-writable places
    * (/dev/shm, /tmp) it must be a real directory owned by us: otherwise another user could have

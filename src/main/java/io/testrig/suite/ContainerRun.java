@@ -35,6 +35,12 @@ final class ContainerRun {
   /** How long the kill of a timed-out suite may take to show in its state. */
   private static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
+  /** How long a SIGKILLed container may take to show State.OOMKilled (see awaitOomFlag). */
+  private static final Duration OOM_GRACE = Duration.ofSeconds(2);
+
+  /** 128 + 9: the exit code of a main process killed by SIGKILL, as the OOM killer does. */
+  private static final long SIGKILL_EXIT = 137;
+
   private final DockerClient docker;
   private final Redactor redactor;
 
@@ -63,6 +69,10 @@ final class ContainerRun {
     InspectContainerResponse.ContainerState state =
         docker.inspectContainerCmd(id).exec().getState();
     Long code = state.getExitCodeLong();
+    boolean oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+    if (!oomKilled && !timedOut && code != null && code == SIGKILL_EXIT) {
+      oomKilled = awaitOomFlag(id);
+    }
     Path log = saveLog(id, dir.resolve("output.log"));
     List<Path> files;
     boolean missing = false;
@@ -76,13 +86,23 @@ final class ContainerRun {
           "cannot copy " + reportsDir + " out of container " + id + ": " + e.getMessage(), e);
     }
     return new Outcome(
-        code == null ? -1 : code.intValue(),
-        Boolean.TRUE.equals(state.getOOMKilled()),
-        timedOut,
-        duration,
-        log,
-        files,
-        missing);
+        code == null ? -1 : code.intValue(), oomKilled, timedOut, duration, log, files, missing);
+  }
+
+  /**
+   * Whether the engine marks a SIGKILLed container as OOM-killed within {@link #OOM_GRACE}. The
+   * engine handles the kernel's OOM event and the exit event separately (moby daemon/monitor.go),
+   * so the exit can be seen first and State.OOMKilled set a moment later; seen here on cgroup v1.
+   */
+  private boolean awaitOomFlag(String id) {
+    long deadline = System.nanoTime() + OOM_GRACE.toNanos();
+    while (System.nanoTime() < deadline) {
+      sleep(100);
+      if (Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getOOMKilled())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Waits until the container is not running or the deadline passes; true when it stopped. */

@@ -45,4 +45,18 @@ class CleanupTest {
     assertTrue(err.toString().contains("cleaning up failing failed: boom"), err.toString());
     assertTrue(err.toString().contains("cleaned up stack testrig-1"), err.toString());
   }
+
+  @Test
+  void cancelDropsTheActionUnlessTheHookAlreadyBegan() {
+    Cleanup c = new Cleanup();
+    List<String> ran = new ArrayList<>();
+    var report = c.register("report", () -> ran.add("report"));
+    assertTrue(report.cancel());
+    assertEquals(0, c.runOpen(new PrintWriter(err)));
+    var late = c.register("late report", () -> ran.add("late"));
+    c.register("stack", () -> ran.add("stack"));
+    assertEquals(2, c.runOpen(new PrintWriter(err)));
+    assertFalse(late.cancel(), "the hook owns it once it began");
+    assertEquals(List.of("stack", "late"), ran);
+  }
 }
