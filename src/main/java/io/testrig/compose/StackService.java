@@ -58,7 +58,11 @@ public final class StackService {
       for (String f : spec.files()) {
         if (f.endsWith(".j2")) {
           throw TestrigException.badInput(
-              where + ": stack.files: " + f + " is a template; render it first (testrig run does)");
+              where
+                  + ": stack.files: "
+                  + f
+                  + " is a template; compose files are used as they are and reach rendered"
+                  + " files through ${TESTRIG_RUN_DIR}");
         }
         files.add(rig.resolve(f));
       }
