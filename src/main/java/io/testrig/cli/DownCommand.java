@@ -38,12 +38,7 @@ final class DownCommand implements Callable<Integer> {
       description = "Compose project to remove (repeatable).")
   List<String> projects = new ArrayList<>();
 
-  @Option(
-      names = "--artifacts",
-      defaultValue = "testrig-artifacts",
-      paramLabel = "DIR",
-      description = "Artifact directory; service logs go to DIR/logs (default: ${DEFAULT-VALUE}).")
-  Path artifacts;
+  @Mixin ArtifactOptions artifacts;
 
   @Override
   public Integer call() {
@@ -61,7 +56,7 @@ final class DownCommand implements Callable<Integer> {
         }
       }
       for (String p : targets) {
-        Reaper.Removed r = StackService.down(engine, p, artifacts, root.redactor);
+        Reaper.Removed r = StackService.down(engine, p, artifacts.dir, root.redactor);
         out.printf(
             "%s: removed %d containers, %d networks, %d volumes%n",
             p, r.containers().size(), r.networks().size(), r.volumes().size());

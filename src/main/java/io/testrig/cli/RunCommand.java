@@ -27,12 +27,7 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand TestrigCommand root;
 
-  @Option(
-      names = "--artifacts",
-      defaultValue = "testrig-artifacts",
-      paramLabel = "DIR",
-      description = "Logs, suite outputs and the report (default: ${DEFAULT-VALUE}).")
-  Path artifacts;
+  @Mixin ArtifactOptions artifacts;
 
   @Option(
       names = "--report",
@@ -64,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
     Rig r = rig.load();
     RunService.Options opts =
         new RunService.Options(
-            artifacts, report, only, parallel, project, rig.runDir, rig.config, rig.set);
+            artifacts.dir, report, only, parallel, project, rig.runDir, rig.config, rig.set);
     Cleanup cleanup = new Cleanup();
     cleanup.installShutdownHook(spec.commandLine().getErr());
     Output out =

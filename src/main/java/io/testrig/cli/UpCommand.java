@@ -10,7 +10,6 @@ import io.testrig.run.Prepare;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,12 +40,7 @@ final class UpCommand implements Callable<Integer> {
       description = "Compose project name (default: stack.project, else testrig-<id>).")
   String project;
 
-  @Option(
-      names = "--artifacts",
-      defaultValue = "testrig-artifacts",
-      paramLabel = "DIR",
-      description = "Artifact directory; service logs go to DIR/logs (default: ${DEFAULT-VALUE}).")
-  Path artifacts;
+  @Mixin ArtifactOptions artifacts;
 
   @Override
   public Integer call() {
@@ -58,7 +52,7 @@ final class UpCommand implements Callable<Integer> {
       SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
       Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv());
       StackOptions opts =
-          StackOptions.defaults(artifacts)
+          StackOptions.defaults(artifacts.dir)
               .withProjectName(project)
               .withRedactor(root.redactor)
               .withProgress(new PlainProgress(out))
