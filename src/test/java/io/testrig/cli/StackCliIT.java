@@ -3,6 +3,7 @@ package io.testrig.cli;
 import static io.testrig.compose.ItSupport.IMAGE;
 import static io.testrig.compose.ItSupport.assertNothingLeft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.testrig.compose.ItSupport;
@@ -82,7 +83,11 @@ class StackCliIT {
             .size());
     Out down = run("down", "-f", rig, "--artifacts", artifacts);
     assertEquals(0, down.code(), down.err());
-    assertEquals(project + ": removed 1 containers, 1 networks, 1 volumes\n", down.out());
+    // down also wipes the run directory (secrets) that up rendered into.
+    String[] downLines = down.out().split("\n");
+    assertEquals(project + ": removed 1 containers, 1 networks, 1 volumes", downLines[0]);
+    assertTrue(downLines[1].startsWith("wiped "), down.out());
+    assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(downLines[1].substring(6))));
     assertTrue(dir.resolve("artifacts/logs/db.log").toFile().isFile());
     assertNothingLeft(engine, project);
     Out again = run("down", "-f", rig);
