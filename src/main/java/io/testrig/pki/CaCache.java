@@ -129,7 +129,7 @@ final class CaCache {
     try {
       byte[] der = Pem.decode(Files.readString(keyFile, StandardCharsets.US_ASCII), "PRIVATE KEY");
       if (der == null) {
-        throw bad(dir, keyFile + " holds no PEM PKCS#8 private key (BEGIN PRIVATE KEY)");
+        throw bad(dir, keyFile + " holds no unencrypted PEM PKCS#8 key block");
       }
       key = Pem.parsePrivateKey(der, type.algorithm);
     } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -26,7 +26,7 @@ final class Pem {
     }
   }
 
-  /** Unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), which OpenSSL, libpq and the JDK all read. */
+  /** Unencrypted PKCS#8 in a PEM block, which OpenSSL, libpq and the JDK all read. */
   static String privateKey(PrivateKey key) {
     return block("PRIVATE KEY", key.getEncoded());
   }

@@ -112,7 +112,7 @@ class CaCacheTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
     assertTrue(
         error("ca: {cache: ca-cache}\nissue: {db: {}}")
-            .contains("holds no PEM PKCS#8 private key"));
+            .contains("holds no unencrypted PEM PKCS#8 key block"));
 
     Files.writeString(
         cache().resolve("ca.crt"),

@@ -69,7 +69,12 @@ class JUnitReaderTest {
     assertEquals("JUnit Jupiter", s.get(0).name());
     assertEquals(new Report.Totals(3, 1, 0, 1, 0.040), round(s.get(0).totals()));
     assertEquals("io.example.ConfigTest", only(s, "rejectsUnknownKey()").classname());
-    assertTrue(only(s, "windowsPaths()").problems().get(0).text().contains("@Disabled"));
+    assertTrue(
+        only(s, "windowsPaths()")
+            .problems()
+            .get(0)
+            .text()
+            .contains("io.example.ConfigTest.windowsPaths() is"));
     assertTrue(s.get(0).systemOut().contains("display-name: JUnit Jupiter"));
   }
 
