@@ -11,11 +11,13 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -29,6 +31,7 @@ import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.NameConstraints;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -93,8 +96,8 @@ final class Issuer {
           new JcaX509v3CertificateBuilder(
               subject,
               serial(),
-              Date.from(notBefore),
-              Date.from(notBefore.plus(Duration.ofDays(validityDays))),
+              time(notBefore),
+              time(notBefore.plus(Duration.ofDays(validityDays))),
               subject,
               kp.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
@@ -137,10 +140,10 @@ final class Issuer {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
-              ca.cert(),
+              X500Name.getInstance(ca.cert().getSubjectX500Principal().getEncoded()),
               serial(),
-              Date.from(notBefore),
-              Date.from(notAfter),
+              time(notBefore),
+              time(notAfter),
               name(plan.commonName()),
               kp.getPublic());
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
@@ -215,6 +218,50 @@ final class Issuer {
       value[address.length + i / 8] |= (byte) (0x80 >>> (i % 8));
     }
     return new GeneralSubtree(new GeneralName(GeneralName.iPAddress, new DEROctetString(value)));
+  }
+
+  /**
+   * A certificate validity time, encoded by hand: UTCTime (YYMMDDHHMMSSZ) for the years 1950 to
+   * 2049 and GeneralizedTime (YYYYMMDDHHMMSSZ) otherwise, whole seconds in UTC, as RFC 5280 4.1.2.5
+   * requires. BouncyCastle's {@code Time(Date)} does the same through a {@code SimpleDateFormat},
+   * whose first use loads the JDK's locale data: a sixth of the time of a first {@code testrig
+   * certs} (bench/certs.sh). Built from DER bytes, BouncyCastle checks only the characters.
+   */
+  static Time time(Instant instant) {
+    LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    int year = t.getYear();
+    boolean utc = year >= 1950 && year <= 2049;
+    StringBuilder sb = new StringBuilder(15);
+    if (utc) {
+      two(sb, year % 100);
+    } else {
+      if (year < 0 || year > 9999) {
+        throw new IllegalArgumentException("certificate time out of range: " + instant);
+      }
+      two(sb, year / 100);
+      two(sb, year % 100);
+    }
+    two(sb, t.getMonthValue());
+    two(sb, t.getDayOfMonth());
+    two(sb, t.getHour());
+    two(sb, t.getMinute());
+    two(sb, t.getSecond());
+    sb.append('Z');
+    byte[] der = new byte[2 + sb.length()];
+    der[0] = (byte) (utc ? 0x17 : 0x18); // UTCTime, GeneralizedTime (X.690 universal tags)
+    der[1] = (byte) sb.length();
+    for (int i = 0; i < sb.length(); i++) {
+      der[2 + i] = (byte) sb.charAt(i);
+    }
+    try {
+      return Time.getInstance(ASN1Primitive.fromByteArray(der));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode " + sb, e);
+    }
+  }
+
+  private static void two(StringBuilder sb, int v) {
+    sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
   }
 
   private static X500Name name(String commonName) {

@@ -28,6 +28,18 @@ final class KeyStores {
    */
   static final int ITERATIONS = 2048;
 
+  /**
+   * Certificates in the stores are not encrypted ({@code NONE}, as {@code openssl pkcs12 -certpbe
+   * NONE}): they are public (the same certificates lie in 0644 PEM files beside the stores), and
+   * encrypting them cost two of the five password-based key derivations per leaf. The private key
+   * stays PBES2-encrypted (PBKDF2-HMAC-SHA256, AES-256) and the store keeps its password MAC, so
+   * the password still guards the key and the store's integrity. The JDK's PKCS12 loader and
+   * OpenSSL read such stores (PkiTest, PkiOpensslTest, PostgresTlsIT).
+   */
+  static final String CERT_PROTECTION = "NONE";
+
+  private static final String CERT_PROTECTION_PROPERTY = "keystore.pkcs12.certProtectionAlgorithm";
+
   private static final String[] ITERATION_PROPERTIES = {
     "keystore.pkcs12.keyPbeIterationCount",
     "keystore.pkcs12.certPbeIterationCount",
@@ -43,6 +55,10 @@ final class KeyStores {
       if (System.getProperty(p) == null && java.security.Security.getProperty(p) == null) {
         System.setProperty(p, Integer.toString(ITERATIONS));
       }
+    }
+    if (System.getProperty(CERT_PROTECTION_PROPERTY) == null
+        && java.security.Security.getProperty(CERT_PROTECTION_PROPERTY) == null) {
+      System.setProperty(CERT_PROTECTION_PROPERTY, CERT_PROTECTION);
     }
   }
 

@@ -54,6 +54,9 @@ public final class SecretStore {
   private final Map<String, Object> data;
   private boolean dirty;
 
+  /** {@link #secretValues()}, rebuilt only after a change: the renderer asks once per file. */
+  private List<String> secretValuesCache;
+
   private SecretStore(
       Path file,
       boolean persistent,
@@ -172,6 +175,7 @@ public final class SecretStore {
     }
     String value = g.generate();
     parent.put(leaf, value);
+    secretValuesCache = null;
     redactor.add(path, value);
     dirty = true;
     return value;
@@ -190,6 +194,7 @@ public final class SecretStore {
     }
     if (!value.equals(parent.get(leaf))) {
       parent.put(leaf, value);
+      secretValuesCache = null;
       dirty = true;
     }
     redactor.add(path, value);
@@ -208,6 +213,7 @@ public final class SecretStore {
       throw TestrigException.badInput(path + ": is a group of secrets, not one value");
     }
     parent.remove(leaf);
+    secretValuesCache = null;
     secret(path);
   }
 
@@ -232,6 +238,9 @@ public final class SecretStore {
 
   /** Every secret string known to this store (for deciding whether an output holds one). */
   public synchronized List<String> secretValues() {
+    if (secretValuesCache != null) {
+      return secretValuesCache;
+    }
     List<String> out = new ArrayList<>();
     for (String ns : generators.keySet()) {
       Map<String, Object> flat = new TreeMap<>();
@@ -240,7 +249,8 @@ public final class SecretStore {
       }
       flat.values().forEach(v -> out.add(String.valueOf(v)));
     }
-    return out;
+    secretValuesCache = List.copyOf(out);
+    return secretValuesCache;
   }
 
   /** True when something changed since open or the last save. */

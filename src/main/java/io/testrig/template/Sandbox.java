@@ -53,6 +53,28 @@ final class Sandbox {
           "indexOf",
           "substring");
 
+  /**
+   * {@code [A-Za-z0-9_-]+}, as {@code SecretStore} requires of a path segment; checked by hand
+   * because this runs for every secret reference and {@code String.matches} compiles the pattern on
+   * each call.
+   */
+  static boolean isSecretName(String key) {
+    if (key.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static ELResolver resolver() {
     CompositeELResolver r = new CompositeELResolver();
     r.add(new SecretNodeResolver());
@@ -71,7 +93,7 @@ final class Sandbox {
         return null;
       }
       String key = String.valueOf(property);
-      if (!key.matches("[A-Za-z0-9_-]+")) {
+      if (!isSecretName(key)) {
         throw new PropertyNotFoundException(
             "'" + key + "' is not a valid secret name under " + node.path());
       }

@@ -2,8 +2,14 @@ package io.testrig.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
+import com.hubspot.jinjava.interpret.InvalidArgumentException;
+import com.hubspot.jinjava.interpret.InvalidInputException;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.TemplateSyntaxException;
 import com.hubspot.jinjava.lib.filter.Filter;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Rig;
@@ -29,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Renders a rig's {@code templates} into the run directory with Jinjava 2.8.4.
@@ -66,8 +73,18 @@ public final class TemplateRenderer {
       SecretStore store,
       Map<String, Object> values,
       Map<String, Object> extraContext) {
+    return render(rig, dir, store, values, extraContext, 0);
+  }
+
+  /** As {@link #render}, with {@code threads} workers (0: {@link #threads}'s choice). */
+  static io.testrig.template.RenderResult render(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> values,
+      Map<String, Object> extraContext,
+      int threads) {
     List<Job> jobs = Sources.collect(rig, dir.path());
-    AtomicBoolean touched = new AtomicBoolean();
     Map<String, Object> context = new HashMap<>(values);
     Map<String, Object> run = new LinkedHashMap<>();
     if (values.get("run") instanceof Map<?, ?> m) {
@@ -82,12 +99,7 @@ public final class TemplateRenderer {
           }
           context.put(k, v);
         });
-    for (String ns : store.namespaces()) {
-      context.put(ns, new SecretNode(store, ns, touched));
-    }
 
-    RootedLocator locator = new RootedLocator();
-    Jinjava jinjava = newJinjava(locator);
     Path tmp;
     try {
       tmp = Files.createTempDirectory(dir.path(), ".render-");
@@ -95,46 +107,17 @@ public final class TemplateRenderer {
       throw TestrigException.io(
           dir.path() + ": cannot create a render directory: " + e.getMessage(), e);
     }
-    List<io.testrig.template.RenderResult.Output> outputs = new ArrayList<>();
-    List<Path> staged = new ArrayList<>();
+    int n = jobs.size();
+    io.testrig.template.RenderResult.Output[] outputs =
+        new io.testrig.template.RenderResult.Output[n];
     try {
-      List<String> secrets = store.secretValues();
-      for (int i = 0; i < jobs.size(); i++) {
-        Job job = jobs.get(i);
-        Path stage = tmp.resolve(Integer.toString(i));
-        Set<PosixFilePermission> sourceMode = Files.getPosixFilePermissions(job.source());
-        boolean secret = false;
-        if (job.render()) {
-          touched.set(false);
-          locator.root(job.root());
-          String text = read(rig, job.source());
-          RenderResult r = jinjava.renderForResult(text, context);
-          fail(rig, job, r, locator);
-          String out = r.getOutput();
-          secrets = store.secretValues();
-          secret = touched.get() || containsAny(out, secrets);
-          Files.writeString(stage, out, StandardCharsets.UTF_8);
-        } else {
-          Files.copy(job.source(), stage, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        Set<PosixFilePermission> mode = mode(job.spec(), sourceMode, secret);
-        Files.setPosixFilePermissions(stage, mode);
-        staged.add(stage);
-        outputs.add(
-            new io.testrig.template.RenderResult.Output(
-                job.source(),
-                job.output(),
-                dir.path().relativize(job.output()),
-                octal(mode),
-                secret,
-                job.render()));
-      }
+      renderAll(rig, dir, store, context, jobs, tmp, outputs, threads > 0 ? threads : threads(n));
       // Every template rendered: only now touch the visible tree.
-      for (int i = 0; i < jobs.size(); i++) {
+      for (int i = 0; i < n; i++) {
         Path target = jobs.get(i).output();
         createDirs(dir.path(), target.getParent());
         Files.move(
-            staged.get(i),
+            tmp.resolve(Integer.toString(i)),
             target,
             StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
@@ -144,7 +127,188 @@ public final class TemplateRenderer {
     } finally {
       deleteTree(tmp);
     }
-    return new io.testrig.template.RenderResult(List.copyOf(outputs));
+    return new io.testrig.template.RenderResult(List.of(outputs));
+  }
+
+  /**
+   * Templates are independent, so they render on every core: each worker thread has its own Jinjava
+   * instance, resource locator, root context and secret nodes (jinjava's interpreter state and the
+   * locator's root are per render), and shares only the read-only values and the thread-safe {@link
+   * SecretStore}. Workers take the next template by index. After a failure they finish only
+   * templates with a lower index, so the error reported is always that of the first failing
+   * template in source order, as with one thread. {@code -Dtestrig.render.threads=N} sets the
+   * number of workers (bench/render.sh compares 1 with the default).
+   */
+  private static void renderAll(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> context,
+      List<Job> jobs,
+      Path tmp,
+      io.testrig.template.RenderResult.Output[] outputs,
+      int threads) {
+    int n = jobs.size();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger firstFailure = new AtomicInteger(Integer.MAX_VALUE);
+    Throwable[] failures = new Throwable[n];
+    Runnable work =
+        () -> {
+          Worker w = null;
+          int i;
+          while ((i = next.getAndIncrement()) < n && i < firstFailure.get()) {
+            try {
+              if (w == null) {
+                w = new Worker(rig, dir, store, context);
+              }
+              outputs[i] = w.renderJob(jobs.get(i), tmp.resolve(Integer.toString(i)));
+            } catch (IOException e) {
+              failures[i] = TestrigException.io("render failed: " + e.getMessage(), e);
+              firstFailure.accumulateAndGet(i, Math::min);
+            } catch (RuntimeException | Error e) {
+              failures[i] = e;
+              firstFailure.accumulateAndGet(i, Math::min);
+            }
+          }
+        };
+    List<Thread> helpers = new ArrayList<>();
+    for (int t = 1; t < Math.min(threads, n); t++) {
+      Thread th = new Thread(work, "testrig-render-" + t);
+      th.setDaemon(true);
+      th.start();
+      helpers.add(th);
+    }
+    work.run();
+    for (Thread th : helpers) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          th.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    int first = firstFailure.get();
+    if (first != Integer.MAX_VALUE) {
+      Throwable f = failures[first];
+      if (f instanceof Error err) {
+        throw err;
+      }
+      throw (RuntimeException) f;
+    }
+  }
+
+  /** Worker threads for {@code n} templates: one per core, but at least 32 templates each. */
+  static int threads(int n) {
+    Integer forced = Integer.getInteger("testrig.render.threads");
+    int cores = Runtime.getRuntime().availableProcessors();
+    int want = forced != null && forced > 0 ? forced : Math.min(cores, Math.max(1, n / 32));
+    return Math.max(1, Math.min(want, n));
+  }
+
+  /** One render thread's own jinjava state; see {@link #renderAll}. */
+  private static final class Worker {
+    private final Rig rig;
+    private final RunDir dir;
+    private final SecretStore store;
+    private final AtomicBoolean touched = new AtomicBoolean();
+    private final Map<String, Object> context;
+    private final RootedLocator locator = new RootedLocator();
+    private final Jinjava jinjava;
+    private final Context base;
+
+    Worker(Rig rig, RunDir dir, SecretStore store, Map<String, Object> shared) {
+      this.rig = rig;
+      this.dir = dir;
+      this.store = store;
+      this.context = new HashMap<>(shared);
+      for (String ns : store.namespaces()) {
+        context.put(ns, new SecretNode(store, ns, touched));
+      }
+      this.jinjava = newJinjava(locator);
+      this.base = jinjava.getGlobalContextCopy();
+    }
+
+    io.testrig.template.RenderResult.Output renderJob(Job job, Path stage) throws IOException {
+      Set<PosixFilePermission> sourceMode = Files.getPosixFilePermissions(job.source());
+      boolean secret;
+      if (job.render()) {
+        touched.set(false);
+        locator.root(job.root());
+        String text = read(rig, job.source());
+        RenderResult r = renderOne(jinjava, base, text, context);
+        fail(rig, job, r, locator);
+        String out = r.getOutput();
+        // A template that rendered no secret node may still hold a secret that arrived as a plain
+        // string (a cert's keystore_password in the certs context); the store's list is cached.
+        secret = touched.get() || containsAny(out, store.secretValues());
+        Files.writeString(stage, out, StandardCharsets.UTF_8);
+      } else {
+        secret = false;
+        Files.copy(job.source(), stage, StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Set<PosixFilePermission> mode = mode(job.spec(), sourceMode, secret);
+      Files.setPosixFilePermissions(stage, mode);
+      return new io.testrig.template.RenderResult.Output(
+          job.source(),
+          job.output(),
+          dir.path().relativize(job.output()),
+          octal(mode),
+          secret,
+          job.render());
+    }
+  }
+
+  /**
+   * What {@link Jinjava#renderForResult(String, Map)} does, minus its per-call {@code
+   * copyGlobalContext()}: jinjava 2.8.4 builds a fresh root context for every render, which
+   * instantiates every built-in tag, filter, function and test by reflection and then re-registers
+   * the global ones (over a third of the render time of 500 small templates in a fresh JVM;
+   * bench/render.sh). Here one copy per worker ({@code base}) is the parent of every template's own
+   * context. A template's assignments, macros and imports live in that child context, as in
+   * renderForResult; what a child pushes up to its parents (resolved expressions and values, for
+   * eager execution) is cleared after each template by {@link Context#reset()}, as renderForResult
+   * does for its root. Templates cannot register filters, tags or functions, so the shared
+   * libraries stay as built, and nothing reaches jinjava's global context.
+   */
+  static RenderResult renderOne(
+      Jinjava jinjava, Context base, String template, Map<String, Object> bindings) {
+    JinjavaConfig config = jinjava.getGlobalConfig();
+    Context context = new Context(base, bindings, config.getDisabled());
+    JinjavaInterpreter interpreter =
+        config.getInterpreterFactory().newInstance(jinjava, context, config);
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      String out = interpreter.render(template);
+      return new RenderResult(out, interpreter.getContext(), interpreter.getErrorsCopy());
+    } catch (TemplateSyntaxException e) {
+      return new RenderResult(
+          TemplateError.fromException(e), interpreter.getContext(), interpreter.getErrorsCopy());
+    } catch (InterpretException e) {
+      return new RenderResult(
+          TemplateError.fromSyntaxError(e), interpreter.getContext(), interpreter.getErrorsCopy());
+    } catch (InvalidArgumentException e) {
+      return new RenderResult(
+          TemplateError.fromInvalidArgumentException(e),
+          interpreter.getContext(),
+          interpreter.getErrorsCopy());
+    } catch (InvalidInputException e) {
+      return new RenderResult(
+          TemplateError.fromInvalidInputException(e),
+          interpreter.getContext(),
+          interpreter.getErrorsCopy());
+    } catch (Exception e) {
+      return new RenderResult(
+          TemplateError.fromException(e), interpreter.getContext(), interpreter.getErrorsCopy());
+    } finally {
+      base.reset();
+      JinjavaInterpreter.popCurrent();
+    }
   }
 
   static Jinjava newJinjava(RootedLocator locator) {

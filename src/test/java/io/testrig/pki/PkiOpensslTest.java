@@ -170,7 +170,11 @@ class PkiOpensslTest {
     String params = info.stdout() + info.stderr();
     assertTrue(params.contains("MAC: sha256, Iteration 2048"), params);
     assertTrue(
-        params.contains("PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"), params);
+        params.contains(
+            "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"),
+        params);
+    // Certificates are public: stored unencrypted ("PKCS7 Data", not "PKCS7 Encrypted data").
+    assertFalse(params.contains("Encrypted data"), params);
     // DER PKCS#8 for pgjdbc: OpenSSL reads it as DER.
     ok(openssl("pkey", "-inform", "DER", "-in", db.pk8Path().toString(), "-noout"));
 

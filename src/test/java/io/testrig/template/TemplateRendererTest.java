@@ -382,4 +382,65 @@ class TemplateRendererTest {
         "{{ db.keys() | list | join(',') }} {{ db.get('name') }} {{ 'a,b'.split(',') | length }}");
     assertEquals("name,port shop 2\n", render(rig).read("d"));
   }
+
+  @Test
+  void parallelWorkersGiveEachTemplateItsOwnScopeAndShareSecrets() throws IOException {
+    Rig rig = rig("");
+    int n = 120;
+    for (int i = 0; i < n; i++) {
+      // Each template sets a variable and asks whether the previous template's one leaked in.
+      tpl(
+          String.format("f%03d.j2", i),
+          "{% set mine = "
+              + i
+              + " %}{{ mine }} {{ prev"
+              + (i + 999)
+              + " is defined }} "
+              + "{{ db.name }} {{ password.s"
+              + (i % 7)
+              + " }}{% set prev"
+              + (i + 1000)
+              + " = 1 %}");
+    }
+    tpl("plain.j2", "no secret here");
+    RunDir dir = RunDir.resolve(rig, tmp.resolve("run"));
+    SecretStore store = SecretStore.open(rig, dir, null, new Redactor());
+    Map<String, Object> values = Values.resolve(rig, store, Map.of(), Map.of(), Map.of());
+    RenderResult r = TemplateRenderer.render(rig, dir, store, values, Map.of(), 4);
+    assertEquals(n + 1, r.files().size());
+    for (int i = 0; i < n; i++) {
+      String name = String.format("f%03d", i);
+      assertEquals(
+          i + " false shop " + store.secret("password.s" + (i % 7)) + "\n",
+          Files.readString(dir.path().resolve(name)),
+          name);
+      assertEquals("rw-------", mode(dir.path().resolve(name)), name);
+      // Results keep source order whatever thread rendered them.
+      assertEquals(Path.of(name), r.files().get(i).relative());
+    }
+    assertEquals(7, store.entries().size());
+    assertFalse(r.files().get(n).secret());
+  }
+
+  @Test
+  void withParallelWorkersTheFirstFailingTemplateInSourceOrderIsReported() {
+    Rig rig = rig("");
+    for (int i = 0; i < 80; i++) {
+      tpl(String.format("f%03d.j2", i), "{{ db.name }} {{ password.p" + i + " }}");
+    }
+    tpl("f030.j2", "ok\n{{ first_missing }}");
+    tpl("f031.j2", "{{ second_missing }}");
+    tpl("f079.j2", "{{ third_missing }}");
+    for (int attempt = 0; attempt < 5; attempt++) {
+      RunDir dir = RunDir.resolve(rig, tmp.resolve("run"));
+      SecretStore store = SecretStore.open(rig, dir, null, new Redactor());
+      Map<String, Object> values = Values.resolve(rig, store, Map.of(), Map.of(), Map.of());
+      TestrigException e =
+          assertThrows(
+              TestrigException.class,
+              () -> TemplateRenderer.render(rig, dir, store, values, Map.of(), 3));
+      assertEquals("t/f030.j2:2: undefined: 'first_missing'", e.getMessage());
+      assertFalse(Files.exists(dir.path().resolve("f000")));
+    }
+  }
 }
