@@ -64,7 +64,10 @@ final class RunCommand implements Callable<Integer> {
     cleanup.installShutdownHook(spec.commandLine().getErr());
     Output out =
         Output.forEnvironment(
-            spec.commandLine().getOut(), System::getenv, System.console() != null);
+            spec.commandLine().getOut(),
+            spec.commandLine().getErr(),
+            System::getenv,
+            System.console() != null);
     RunService.Outcome outcome =
         new RunService(r, opts, root.redactor, out, cleanup, System.getenv())
             .run(engineOptions::connect);

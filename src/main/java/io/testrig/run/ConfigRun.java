@@ -376,7 +376,7 @@ final class ConfigRun {
       infra = ExitCode.INTERRUPTED;
       return;
     }
-    out.info("testrig: " + (config.isSingle() ? "" : "[" + config.name() + "] ") + message);
+    out.error("testrig: " + (config.isSingle() ? "" : "[" + config.name() + "] ") + message);
     if (RunService.severity(code) > RunService.severity(infra)) {
       infra = code;
     }

@@ -16,10 +16,12 @@ import java.util.function.Function;
  */
 public abstract class Output {
   final PrintWriter out;
+  final PrintWriter err;
   final Clock clock;
 
-  Output(PrintWriter out, Clock clock) {
+  Output(PrintWriter out, PrintWriter err, Clock clock) {
     this.out = out;
+    this.err = err;
     this.clock = clock;
   }
 
@@ -27,11 +29,12 @@ public abstract class Output {
    * GitLab when CI=true or GITLAB_CI is set, a live display when stdout is a terminal, plain lines
    * otherwise.
    */
-  public static Output forEnvironment(PrintWriter out, Function<String, String> env, boolean tty) {
+  public static Output forEnvironment(
+      PrintWriter out, PrintWriter err, Function<String, String> env, boolean tty) {
     if (env.apply("GITLAB_CI") != null || "true".equalsIgnoreCase(env.apply("CI"))) {
-      return new GitLab(out, Clock.systemUTC());
+      return new GitLab(out, err, Clock.systemUTC());
     }
-    return tty ? new Live(out, Clock.systemUTC()) : new Plain(out, Clock.systemUTC());
+    return tty ? new Live(out, err, Clock.systemUTC()) : new Plain(out, err, Clock.systemUTC());
   }
 
   /** A phase begins (render, certs, stack up, a suite, teardown). {@code id} is a short slug. */
@@ -48,10 +51,17 @@ public abstract class Output {
     out.println(line);
   }
 
+  /** A one-line error, on the error stream (after what stdout holds so far). */
+  public synchronized void error(String line) {
+    out.flush();
+    err.println(line);
+    err.flush();
+  }
+
   /** Plain lines: one per event, greppable. */
   static class Plain extends Output {
-    Plain(PrintWriter out, Clock clock) {
-      super(out, clock);
+    Plain(PrintWriter out, PrintWriter err, Clock clock) {
+      super(out, err, clock);
     }
 
     @Override
@@ -77,8 +87,8 @@ public abstract class Output {
    * Names allow letters, digits, '_', '.', '-'.
    */
   static final class GitLab extends Plain {
-    GitLab(PrintWriter out, Clock clock) {
-      super(out, clock);
+    GitLab(PrintWriter out, PrintWriter err, Clock clock) {
+      super(out, err, clock);
     }
 
     @Override
@@ -117,8 +127,8 @@ public abstract class Output {
     private final Map<String, String> lines = new LinkedHashMap<>();
     private int drawn;
 
-    Live(PrintWriter out, Clock clock) {
-      super(out, clock);
+    Live(PrintWriter out, PrintWriter err, Clock clock) {
+      super(out, err, clock);
     }
 
     @Override

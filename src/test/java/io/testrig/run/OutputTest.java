@@ -20,18 +20,19 @@ class OutputTest {
   @Test
   void choosesGitLabInCiThenTtyThenPlain() {
     assertInstanceOf(
-        Output.GitLab.class, Output.forEnvironment(out, Map.of("GITLAB_CI", "true")::get, true));
+        Output.GitLab.class,
+        Output.forEnvironment(out, out, Map.of("GITLAB_CI", "true")::get, true));
     assertInstanceOf(
-        Output.GitLab.class, Output.forEnvironment(out, Map.of("CI", "true")::get, false));
+        Output.GitLab.class, Output.forEnvironment(out, out, Map.of("CI", "true")::get, false));
     assertInstanceOf(
-        Output.Live.class, Output.forEnvironment(out, Map.<String, String>of()::get, true));
+        Output.Live.class, Output.forEnvironment(out, out, Map.<String, String>of()::get, true));
     assertInstanceOf(
-        Output.Plain.class, Output.forEnvironment(out, Map.<String, String>of()::get, false));
+        Output.Plain.class, Output.forEnvironment(out, out, Map.<String, String>of()::get, false));
   }
 
   @Test
   void gitLabSectionsFollowTheDocumentedFormat() {
-    Output o = new Output.GitLab(out, clock);
+    Output o = new Output.GitLab(out, out, clock);
     o.phaseStart("stack up/pg=16", "Bringing the stack up");
     o.service("pg=16", "postgres", "healthy", Duration.ofMillis(850));
     o.phaseEnd("stack up/pg=16", true, Duration.ofSeconds(3));
@@ -45,7 +46,7 @@ class OutputTest {
 
   @Test
   void liveBlockRedrawsServiceLinesInPlace() {
-    Output o = new Output.Live(out, clock);
+    Output o = new Output.Live(out, out, clock);
     o.service("", "db", "starting", Duration.ZERO);
     o.service("", "api", "starting", Duration.ZERO);
     o.service("", "db", "healthy", Duration.ofMillis(400));
