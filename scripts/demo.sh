@@ -13,5 +13,5 @@ artifacts=${TESTRIG_ARTIFACTS:-target/demo-artifacts}
 status=0
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar target/testrig.jar run -f examples/postgres-ssl/testrig.yml --artifacts "$artifacts" "$@" || status=$?
 echo
-echo "JUnit XML: $artifacts/junit.xml (logs under $artifacts/)"
+echo "Artifacts: $artifacts/ (junit.xml, logs/, suites/)"
 exit $status
