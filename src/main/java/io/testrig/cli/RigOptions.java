@@ -21,7 +21,8 @@ final class RigOptions {
       paramLabel = "DIR",
       description =
           "Run directory for config.json, certs and rendered files (default: an ephemeral 0700"
-              + " directory under $XDG_RUNTIME_DIR or /dev/shm, stable for this rig file).")
+              + " directory under $XDG_RUNTIME_DIR or /dev/shm, the same for this rig file"
+              + " across render, up and down; `run` makes a fresh one per run).")
   Path runDir;
 
   @Option(
