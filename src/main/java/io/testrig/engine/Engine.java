@@ -73,9 +73,11 @@ public final class Engine implements AutoCloseable {
     }
     DefaultDockerClientConfig.Builder b =
         DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
-    boolean tls =
-        "1".equals(env.get("DOCKER_TLS_VERIFY"))
-            || "true".equalsIgnoreCase(env.get("DOCKER_TLS_VERIFY"));
+    // As the docker CLI (and so compose, which inherits our environment) reads it: any non-empty
+    // value, "0" included, turns TLS on; it can only enable TLS, never disable it.
+    // https://github.com/docker/cli/blob/master/cli/flags/options.go (dockerTLSVerify)
+    String verify = env.get("DOCKER_TLS_VERIFY");
+    boolean tls = verify != null && !verify.isEmpty();
     b.withDockerTlsVerify(tls);
     String certPath =
         env.getOrDefault("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker");

@@ -143,6 +143,19 @@ class EngineTlsIT {
     assertEquals("", s.err(), s::toString);
   }
 
+  /**
+   * The docker CLI, and so compose, turns TLS on for any non-empty DOCKER_TLS_VERIFY ("0" too):
+   * testrig must agree or it and compose would talk to the engine differently.
+   */
+  @Test
+  void dockerTlsVerifyZeroMeansTlsAsForTheDockerCli() throws Exception {
+    Map<String, String> env = new HashMap<>(tls(certs));
+    env.put("DOCKER_TLS_VERIFY", "0");
+    Out s = testrig(env, List.of("engine", "status", "--engine-wait", "20s"));
+    assertEquals(0, s.code(), s::toString);
+    assertTrue(s.out().contains("server:  Docker 26."), s::toString);
+  }
+
   @Test
   void withoutTlsTheTlsPortIsAOneLineErrorNamingTheHost() throws Exception {
     // Plain HTTP to dockerd's TLS port: dockerd answers 400 "Client sent an HTTP request to an
