@@ -79,8 +79,10 @@ public final class Engine implements AutoCloseable {
     String verify = env.get("DOCKER_TLS_VERIFY");
     boolean tls = verify != null && !verify.isEmpty();
     b.withDockerTlsVerify(tls);
-    String certPath =
-        env.getOrDefault("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker");
+    String certPath = env.get("DOCKER_CERT_PATH");
+    if (certPath == null || certPath.isBlank()) {
+      certPath = System.getProperty("user.home") + "/.docker"; // the docker CLI's default
+    }
     if (tls) {
       b.withDockerCertPath(certPath);
     }
