@@ -11,9 +11,12 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +34,9 @@ public final class Engine implements AutoCloseable {
 
   /** Where Docker's own CLI looks when DOCKER_HOST is unset. */
   public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
+  /** What DOCKER_CERT_PATH must hold, as docker:dind's /certs/client does. */
+  private static final List<String> CERT_FILES = List.of("ca.pem", "cert.pem", "key.pem");
 
   private final DockerClient client;
   private final DockerHttpClient http;
@@ -67,15 +73,20 @@ public final class Engine implements AutoCloseable {
     }
     DefaultDockerClientConfig.Builder b =
         DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
-    boolean tls =
-        "1".equals(env.get("DOCKER_TLS_VERIFY"))
-            || "true".equalsIgnoreCase(env.get("DOCKER_TLS_VERIFY"));
+    // As the docker CLI (and so compose, which inherits our environment) reads it: any non-empty
+    // value, "0" included, turns TLS on; it can only enable TLS, never disable it.
+    // https://github.com/docker/cli/blob/master/cli/flags/options.go (dockerTLSVerify)
+    String verify = env.get("DOCKER_TLS_VERIFY");
+    boolean tls = verify != null && !verify.isEmpty();
     b.withDockerTlsVerify(tls);
-    if (tls) {
-      b.withDockerCertPath(
-          env.getOrDefault("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker"));
+    String certPath = env.get("DOCKER_CERT_PATH");
+    if (certPath == null || certPath.isBlank()) {
+      certPath = System.getProperty("user.home") + "/.docker"; // the docker CLI's default
     }
-    Version v = awaitVersion(b, host, wait);
+    if (tls) {
+      b.withDockerCertPath(certPath);
+    }
+    Version v = awaitVersion(b, host, tls ? Path.of(certPath) : null, wait);
     RemoteApiVersion server = RemoteApiVersion.parseConfig(v.getApiVersion());
     if (!server.isGreaterOrEqual(MINIMUM_API)) {
       throw new TestrigException(
@@ -97,9 +108,7 @@ public final class Engine implements AutoCloseable {
     cliEnv.put("DOCKER_API_VERSION", pinned.getVersion());
     if (tls) {
       cliEnv.put("DOCKER_TLS_VERIFY", "1");
-      cliEnv.put(
-          "DOCKER_CERT_PATH",
-          env.getOrDefault("DOCKER_CERT_PATH", System.getProperty("user.home") + "/.docker"));
+      cliEnv.put("DOCKER_CERT_PATH", certPath);
     }
     return new Engine(
         DockerClientImpl.getInstance(config, http),
@@ -111,7 +120,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private static Version awaitVersion(
-      DefaultDockerClientConfig.Builder b, String host, Duration wait) {
+      DefaultDockerClientConfig.Builder b, String host, Path certPath, Duration wait) {
     // Unversioned probe: works against any server, old or new. In DinD the daemon and its certs
     // appear after the job started, so keep trying until the deadline.
     long deadline = System.nanoTime() + wait.toNanos();
@@ -119,6 +128,7 @@ public final class Engine implements AutoCloseable {
     long sleep = 100;
     do {
       try {
+        requireCerts(certPath);
         DockerClientConfig probeConfig = b.withApiVersion(RemoteApiVersion.UNKNOWN_VERSION).build();
         try (DockerHttpClient http = httpClient(probeConfig);
             DockerClient c = DockerClientImpl.getInstance(probeConfig, http)) {
@@ -143,6 +153,23 @@ public final class Engine implements AutoCloseable {
         last);
   }
 
+  /**
+   * With DOCKER_TLS_VERIFY set, docker-java speaks plain HTTP when DOCKER_CERT_PATH lacks any of
+   * ca.pem, cert.pem, key.pem (its LocalDirectorySSLConfig then yields no SSLContext; EngineTlsIT
+   * saw the request reach dockerd's TLS port unencrypted). Refuse instead, as the docker CLI does.
+   */
+  private static void requireCerts(Path certPath) {
+    if (certPath == null) {
+      return;
+    }
+    for (String name : CERT_FILES) {
+      if (!Files.isRegularFile(certPath.resolve(name))) {
+        throw new IllegalStateException(
+            "DOCKER_TLS_VERIFY is set but " + certPath.resolve(name) + " does not exist");
+      }
+    }
+  }
+
   private static DockerHttpClient httpClient(DockerClientConfig config) {
     return new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
@@ -158,7 +185,10 @@ public final class Engine implements AutoCloseable {
     while (r.getCause() != null && r.getCause() != r) {
       r = r.getCause();
     }
-    return r.getClass().getSimpleName() + (r.getMessage() == null ? "" : ": " + r.getMessage());
+    // One line: a server's error body (e.g. dockerd's 400 to plain HTTP on its TLS port) ends in
+    // a newline.
+    String message = r.getMessage() == null ? "" : ": " + r.getMessage().strip();
+    return (r.getClass().getSimpleName() + message).replaceAll("\\s+", " ");
   }
 
   public DockerClient client() {
