@@ -11,7 +11,7 @@ bash scripts/setup-engine.sh
 bash examples/build-images.sh
 artifacts=${TESTRIG_ARTIFACTS:-target/demo-artifacts}
 status=0
-java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar target/testrig.jar run -f examples/postgres-ssl/testrig.yml --artifacts "$artifacts" "$@" || status=$?
+bin/testrig run -f examples/postgres-ssl/testrig.yml --artifacts "$artifacts" "$@" || status=$?
 echo
 echo "Artifacts: $artifacts/ (junit.xml, logs/, suites/)"
 exit $status
