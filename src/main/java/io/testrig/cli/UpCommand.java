@@ -6,6 +6,7 @@ import io.testrig.compose.StackOptions;
 import io.testrig.compose.StackService;
 import io.testrig.engine.Engine;
 import io.testrig.rig.Rig;
+import io.testrig.run.Orphans;
 import io.testrig.run.Prepare;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
@@ -48,6 +49,10 @@ final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // Same run directory as `render` and `down` for this rig file: certs, configs, config.json.
     RunDir dir = RunDir.resolve(r, rig.runDir);
+    // The stack outlives this command; it is garbage once the calling shell is gone, and so are
+    // its secrets: gc wipes the run directory then.
+    ProcessHandle owner = ProcessHandle.current().parent().orElse(ProcessHandle.current());
+    Orphans.claim(dir, owner);
     try (Engine engine = engineOptions.connect()) {
       SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
       Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv());
@@ -56,8 +61,7 @@ final class UpCommand implements Callable<Integer> {
               .withProjectName(project)
               .withRedactor(root.redactor)
               .withProgress(new PlainProgress(out))
-              // The stack outlives this command; it is garbage once the calling shell is gone.
-              .withOwner(ProcessHandle.current().parent().orElse(ProcessHandle.current()))
+              .withOwner(owner)
               .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()));
       Stack stack = StackService.up(engine, r, opts);
       stack.detach();

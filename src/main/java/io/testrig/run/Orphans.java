@@ -25,11 +25,17 @@ public final class Orphans {
 
   /** Marks a run directory as owned by this process. */
   static void claim(RunDir dir) {
+    claim(dir, ProcessHandle.current());
+  }
+
+  /**
+   * Marks a run directory as owned by {@code owner}: {@code testrig up} names the calling shell,
+   * which also owns the stack, so once that shell is gone gc wipes both.
+   */
+  public static void claim(RunDir dir, ProcessHandle owner) {
     try {
       Files.writeString(
-          dir.path().resolve(OWNER_FILE),
-          Labels.owner(ProcessHandle.current()) + "\n",
-          StandardCharsets.UTF_8);
+          dir.path().resolve(OWNER_FILE), Labels.owner(owner) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       // Only gc's sweep needs it; the run itself wipes the directory in every other case.
     }

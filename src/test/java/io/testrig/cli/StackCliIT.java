@@ -179,6 +179,14 @@ class StackCliIT {
     assertEquals(0, gc.code(), gc.err());
     assertTrue(gc.out().contains("removed container " + project + "-db-1"), gc.out());
     assertNothingLeft(engine, project);
+    // The killed `up` rendered config.json into the rig's run directory; its owner shell is gone,
+    // so gc wipes that too.
+    java.nio.file.Path runDir =
+        io.testrig.secrets.RunDir.locate(
+                new io.testrig.rig.RigLoader().load(java.nio.file.Path.of(rig)), null, null)
+            .path();
+    assertTrue(gc.out().contains("wiped run directory " + runDir), gc.out());
+    assertFalse(java.nio.file.Files.exists(runDir), runDir.toString());
     Out again = run("gc");
     assertEquals(0, again.code());
     assertTrue(!again.out().contains(project), "idempotent: " + again.out());
