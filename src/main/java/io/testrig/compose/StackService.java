@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,17 +95,7 @@ public final class StackService {
       runId = ProjectNames.runId(System.getenv(), opts.configSuffix());
       project = ProjectNames.project(runId);
     }
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(Labels.RUN_ID, runId);
-    labels.put(Labels.STARTED, Long.toString(Instant.now().getEpochSecond()));
-    labels.put(Labels.OWNER, Labels.owner(opts.owner()));
-    String job = System.getenv("CI_JOB_ID");
-    if (job != null && !job.isBlank()) {
-      labels.put(Labels.CI_JOB, job);
-    }
-    if (rig.file() != null) {
-      labels.put(Labels.RIG, rig.file().toAbsolutePath().toString());
-    }
+    Map<String, String> labels = Labels.forRun(runId, opts.owner(), rig.file(), System.getenv());
 
     Map<String, String> env = new LinkedHashMap<>(engine.environment());
     env.putAll(opts.env());

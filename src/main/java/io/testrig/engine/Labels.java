@@ -44,6 +44,29 @@ public final class Labels {
   /** Compose's label on containers made by {@code compose run}. */
   public static final String COMPOSE_ONEOFF = "com.docker.compose.oneoff";
 
+  /**
+   * The labels of every resource of one run: run id, start time, owner, the CI job (for {@code gc
+   * --this-job}) and the rig file. Stacks and stack-less suites use the same set.
+   */
+  public static java.util.Map<String, String> forRun(
+      String runId,
+      ProcessHandle owner,
+      java.nio.file.Path rigFile,
+      java.util.Map<String, String> env) {
+    java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+    labels.put(RUN_ID, runId);
+    labels.put(STARTED, Long.toString(Instant.now().getEpochSecond()));
+    labels.put(OWNER, owner(owner));
+    String job = env.get("CI_JOB_ID");
+    if (job != null && !job.isBlank()) {
+      labels.put(CI_JOB, job);
+    }
+    if (rigFile != null) {
+      labels.put(RIG, rigFile.toAbsolutePath().toString());
+    }
+    return labels;
+  }
+
   /** The owner value for a process. */
   public static String owner(ProcessHandle process) {
     long start = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);

@@ -26,7 +26,6 @@ import io.testrig.suite.SuiteRunner;
 import io.testrig.suite.SuiteTarget;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -278,10 +277,7 @@ final class ConfigRun {
               stack.labels(),
               rig.dir());
     } else {
-      Map<String, String> labels = new LinkedHashMap<>();
-      labels.put(Labels.RUN_ID, runId);
-      labels.put(Labels.STARTED, Long.toString(Instant.now().getEpochSecond()));
-      labels.put(Labels.OWNER, Labels.owner(ProcessHandle.current()));
+      Map<String, String> labels = Labels.forRun(runId, ProcessHandle.current(), rig.file(), env);
       target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir());
     }
     SuiteRunner runner = new SuiteRunner(engine, artifacts, redactor);
