@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.testrig.compose.ServiceStatus.State;
+import io.testrig.core.Durations;
 import io.testrig.engine.Engine;
 import io.testrig.rig.StackSpec;
 import java.net.URI;
@@ -271,7 +272,7 @@ final class Bringup {
               "service '"
                   + s
                   + "' not ready within "
-                  + human(timeout)
+                  + Durations.exact(timeout)
                   + " ("
                   + lastState
                   + ", "
@@ -329,10 +330,6 @@ final class Bringup {
 
   private static ServiceStatus failed(String s, String how, long t0, String msg) {
     return new ServiceStatus(s, State.FAILED, how, Duration.ofNanos(System.nanoTime() - t0), msg);
-  }
-
-  static String human(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   static String oneLine(Throwable e) {

@@ -99,7 +99,7 @@ public final class Exec {
         p.waitFor(5, TimeUnit.SECONDS);
         throw new TestrigException(
             ExitCode.ENGINE_UNAVAILABLE,
-            "'" + describe(command) + "' did not finish within " + human(timeout));
+            "'" + describe(command) + "' did not finish within " + Durations.approx(timeout));
       }
       o.join(5_000);
       e.join(5_000);
@@ -169,17 +169,6 @@ public final class Exec {
       }
     }
     return null;
-  }
-
-  /** A duration as people write it: 300 ms, 5 s, 2 min. */
-  public static String human(Duration d) {
-    if (d.toMillis() < 1_000) {
-      return d.toMillis() + " ms";
-    }
-    if (d.toSeconds() < 120) {
-      return d.toSeconds() + " s";
-    }
-    return d.toMinutes() + " min";
   }
 
   private String describe(List<String> command) {

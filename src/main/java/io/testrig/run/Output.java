@@ -1,6 +1,6 @@
 package io.testrig.run;
 
-import io.testrig.core.Exec;
+import io.testrig.core.Durations;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,13 +71,13 @@ public abstract class Output {
 
     @Override
     public synchronized void phaseEnd(String id, boolean ok, Duration took) {
-      out.println("<== " + id + (ok ? " ok" : " FAILED") + " (" + Exec.human(took) + ")");
+      out.println("<== " + id + (ok ? " ok" : " FAILED") + " (" + Durations.approx(took) + ")");
     }
 
     @Override
     public synchronized void service(String scope, String service, String state, Duration elapsed) {
       out.println(
-          "    " + prefix(scope) + service + ": " + state + " (" + Exec.human(elapsed) + ")");
+          "    " + prefix(scope) + service + ": " + state + " (" + Durations.approx(elapsed) + ")");
     }
   }
 
@@ -145,13 +145,13 @@ public abstract class Output {
               + id
               + (ok ? " ok" : " FAILED")
               + "\u001b[0m ("
-              + Exec.human(took)
+              + Durations.approx(took)
               + ")");
     }
 
     @Override
     public synchronized void service(String scope, String service, String state, Duration elapsed) {
-      lines.put(prefix(scope) + service, state + " (" + Exec.human(elapsed) + ")");
+      lines.put(prefix(scope) + service, state + " (" + Durations.approx(elapsed) + ")");
       redraw();
     }
 

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
+import io.testrig.core.Durations;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
@@ -316,7 +317,7 @@ public final class SuiteRunner {
     String signal = Exits.signal(o.exitCode());
     String problem;
     if (o.timedOut()) {
-      problem = "timed out after " + human(spec.timeout()) + " and was killed";
+      problem = "timed out after " + Durations.exact(spec.timeout()) + " and was killed";
     } else if (o.oomKilled()) {
       problem =
           "killed by the OOM killer"
@@ -396,7 +397,7 @@ public final class SuiteRunner {
           took,
           log,
           timedOut
-              ? "timed out after " + human(spec.timeout()) + " and was killed"
+              ? "timed out after " + Durations.exact(spec.timeout()) + " and was killed"
               : redactor.redact(e.getMessage()));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -445,10 +446,6 @@ public final class SuiteRunner {
     byte[] b = new byte[3];
     RANDOM.nextBytes(b);
     return "testrig-suite-" + run + spec.name() + "-" + HexFormat.of().formatHex(b);
-  }
-
-  private static String human(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   private static boolean isTrue(Boolean b) {
