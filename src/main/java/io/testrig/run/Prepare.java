@@ -38,7 +38,7 @@ public final class Prepare {
     Map<String, Object> extra = Map.of();
     if (!rig.certs().isEmpty()) {
       try {
-        Pki.check(rig.certs());
+        // issue checks the spec before it makes a key or a file.
         pki = Pki.issue(rig.certs(), rig.dir(), dir.certsDir(), store::secret);
       } catch (TestrigException e) {
         // Pki names the key path (certs.issue.db.dns[0]); the user also needs the file.
