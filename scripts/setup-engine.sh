@@ -2,8 +2,10 @@
 # Provides what testrig's demo and integration tests need on a Debian host:
 # a running Docker engine, the Compose v2 CLI plugin, and a local debian:trixie-slim base image.
 # Leaves a user's existing Docker untouched: it installs nothing when an engine already answers
-# and `docker compose version` works.
+# and `docker compose version` works. Trixie packages come from the host's own Debian mirror
+# (scripts/debian-mirror.sh; TESTRIG_DEBIAN_MIRROR overrides it).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 log() { printf 'setup-engine: %s\n' "$*" >&2; }
 need_root() { [ "$(id -u)" = 0 ] || { log "must run as root to install $1"; exit 2; }; }
@@ -38,7 +40,8 @@ if ! compose_ok; then
   need_root "the compose plugin"
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
   mkdir -p "$work/lists/partial" "$work/cache/archives/partial"
-  echo "deb http://deb.debian.org/debian trixie main" >"$work/trixie.list"
+  mirror=$("$here/debian-mirror.sh")
+  echo "deb $mirror trixie main" >"$work/trixie.list"
   aptopts=(-o Dir::Etc::sourcelist="$work/trixie.list" -o Dir::Etc::sourceparts=- \
            -o Dir::State::Lists="$work/lists" -o Dir::Cache="$work/cache" -o APT::Get::List-Cleanup=0)
   apt-get "${aptopts[@]}" update -qq
@@ -55,9 +58,10 @@ log "$(docker compose version)"
 if ! docker image inspect debian:trixie-slim >/dev/null 2>&1; then
   if ! timeout 60 docker pull -q debian:trixie-slim >/dev/null 2>&1; then
     command -v mmdebstrap >/dev/null || apt_install mmdebstrap
-    log "building debian:trixie-slim with mmdebstrap"
+    mirror=$("$here/debian-mirror.sh")
+    log "building debian:trixie-slim with mmdebstrap from $mirror"
     tmp=$(mktemp -d)
-    mmdebstrap --quiet --variant=minbase trixie "$tmp/rootfs.tar" http://deb.debian.org/debian
+    mmdebstrap --quiet --variant=minbase trixie "$tmp/rootfs.tar" "$mirror"
     docker import "$tmp/rootfs.tar" debian:trixie-slim >/dev/null
     rm -rf "$tmp"
   fi

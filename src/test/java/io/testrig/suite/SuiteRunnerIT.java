@@ -120,6 +120,11 @@ class SuiteRunnerIT {
     return Files.readString(p, StandardCharsets.UTF_8);
   }
 
+  /** The suite's log for an assertion message; a failed start may leave none. */
+  static String logOf(SuiteResult r) throws IOException {
+    return r.logFile() != null && Files.isRegularFile(r.logFile()) ? read(r.logFile()) : "(no log)";
+  }
+
   @Test
   void passingAndFailingXmlIsCopiedOutOfTheExitedContainerRedacted() throws IOException {
     String script =
@@ -305,7 +310,7 @@ class SuiteRunnerIT {
               null);
       SuiteResult r = runner.run(spec, target(net));
 
-      assertNull(r.problem(), r + "\n" + read(r.logFile()));
+      assertNull(r.problem(), r + "\n" + logOf(r));
       assertTrue(
           read(r.junitFiles().get(0)).contains("name='hello-from-server hi-there'"),
           "reached the server by alias, with the target's env");
@@ -352,7 +357,7 @@ class SuiteRunnerIT {
       SuiteSpec spec = new SuiteSpec("composed", "tests", null, List.of(), null, null, null, null);
       SuiteResult r = runner.run(spec, target(null, new SuiteTarget.Compose(base, tmp, Map.of())));
 
-      assertNull(r.problem(), r + "\n" + read(r.logFile()));
+      assertNull(r.problem(), r + "\n" + logOf(r));
       assertEquals(0, r.exitCode());
       assertTrue(read(r.junitFiles().get(0)).contains("name='hello-from-server hi-there'"));
     } finally {
@@ -425,7 +430,7 @@ class SuiteRunnerIT {
   }
 
   void assertDemoReport(SuiteResult r) throws IOException {
-    assertNull(r.problem(), r + "\n" + read(r.logFile()));
+    assertNull(r.problem(), r + "\n" + logOf(r));
     assertEquals(1, r.exitCode(), "the console launcher exits 1 when a test failed");
     Path xml =
         r.junitFiles().stream()
@@ -494,9 +499,13 @@ class SuiteRunnerIT {
     assertDemoReport(r);
   }
 
-  /** A JRE on debian:trixie-slim, built once and reused by tag (no registry here). */
+  /**
+   * A JRE on debian:trixie-slim, built once and reused by tag (no registry here). Looked up by
+   * name: at API 1.41 the list-images {@code filter=} parameter is ignored and answers every image,
+   * which made a fresh engine skip the build and then fail to pull.
+   */
   static void ensureJreImage() {
-    if (!docker.listImagesCmd().withImageNameFilter(JRE_IMAGE).exec().isEmpty()) {
+    if (imageExists(JRE_IMAGE)) {
       return;
     }
     String dockerfile =
@@ -504,12 +513,23 @@ class SuiteRunnerIT {
             + BASE
             + "\nRUN apt-get update && apt-get install -y --no-install-recommends"
             + " openjdk-21-jre-headless && rm -rf /var/lib/apt/lists/*\n";
-    new Exec()
-        .run(
-            List.of("docker", "build", "-q", "-t", JRE_IMAGE, "-"),
-            Duration.ofMinutes(10),
-            dockerfile.getBytes(StandardCharsets.UTF_8));
-    assertFalse(docker.listImagesCmd().withImageNameFilter(JRE_IMAGE).exec().isEmpty());
+    Exec.Result built =
+        new Exec()
+            .run(
+                List.of("docker", "build", "-q", "-t", JRE_IMAGE, "-"),
+                Duration.ofMinutes(10),
+                dockerfile.getBytes(StandardCharsets.UTF_8));
+    assertEquals(0, built.exitCode(), () -> "docker build failed:\n" + built.stderr());
+    assertTrue(imageExists(JRE_IMAGE), JRE_IMAGE + " missing after its build");
+  }
+
+  static boolean imageExists(String name) {
+    try {
+      docker.inspectImageCmd(name).exec();
+      return true;
+    } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+      return false;
+    }
   }
 
   static List<String> concat(List<String> a, List<String> b) {

@@ -1,0 +1,45 @@
+package io.testrig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Rules about our own sources that no compiler checks. */
+class SourceRulesTest {
+
+  /**
+   * docker-java's {@code withImageNameFilter} sends the pre-1.25 {@code filter=} query parameter;
+   * dockerd at API 1.41 ignores it and lists every image, so "is this image here?" always answered
+   * yes on an engine with any image at all (issue 7, point 16). Inspect by name, or use the {@code
+   * reference} filter, instead.
+   */
+  @Test
+  void noImageListingByTheIgnoredNameFilter() throws IOException {
+    String banned = "withImage" + "NameFilter(";
+    assertEquals(List.of(), javaFilesContaining(banned));
+  }
+
+  static List<Path> javaFilesContaining(String text) throws IOException {
+    try (Stream<Path> files = Files.walk(Path.of("src"))) {
+      return files
+          .filter(p -> p.toString().endsWith(".java"))
+          .filter(p -> read(p).contains(text))
+          .sorted()
+          .toList();
+    }
+  }
+
+  static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
