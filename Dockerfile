@@ -62,6 +62,11 @@ RUN mkdir -p /tmp/cds && printf 'name: cds\n' >/tmp/cds/testrig.yml \
       -XX:SharedArchiveFile=/opt/testrig/testrig.jsa -cp /opt/testrig/testrig.jar >/tmp/cds/dump.log 2>&1 \
  || { cat /tmp/cds/dump.log; exit 1; } \
  && rm -rf /tmp/cds && testrig --version
+# Shell completion for interactive use (`docker run -it … bash`): picocli writes it from the
+# command tree; Debian's bash reads /etc/bash.bashrc in every interactive shell.
+RUN mkdir -p /etc/bash_completion.d \
+ && testrig generate-completion >/etc/bash_completion.d/testrig \
+ && echo '. /etc/bash_completion.d/testrig' >>/etc/bash.bashrc
 COPY entrypoint /usr/local/bin/entrypoint
 # Last, so a new revision reuses every cached layer above.
 ARG TESTRIG_VERSION=dev

@@ -1,6 +1,7 @@
 package io.testrig.cli;
 
 import io.testrig.core.Redactor;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -21,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       GcCommand.class,
       EngineCommand.class,
+      AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -90,6 +90,14 @@ class ImageIT {
   }
 
   @Test
+  void interactiveBashCompletesTestrig() {
+    // bash -i without a terminal warns about job control on stderr; the answer is on stdout.
+    Exec.Result r = noEngine("bash -ic 'complete -p testrig' 2>/dev/null");
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().contains("-F _complete_testrig"), r.stdout());
+  }
+
+  @Test
   void carriesOciLabelsAndAStorageVolume() {
     String labels =
         EXEC.check(
