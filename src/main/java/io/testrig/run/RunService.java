@@ -4,6 +4,7 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
+import io.testrig.report.FailureSummary;
 import io.testrig.report.JUnitWriter;
 import io.testrig.report.Report;
 import io.testrig.report.TestCase;
@@ -161,14 +162,18 @@ public final class RunService {
         code = r.infra();
       }
     }
-    if (code == ExitCode.OK && report.hasFailures()) {
+    Report.Totals t = written.totals(); // a report over GitLab's limits holds an error testcase
+    if (code == ExitCode.OK && (report.hasFailures() || t.failures() + t.errors() > 0)) {
       code = ExitCode.TESTS_FAILED;
     }
-    Report.Totals t = written.totals();
     out.info(
         String.format(
             "%d tests: %d passed, %d failed, %d errors, %d skipped",
             t.tests(), t.passed(), t.failures(), t.errors(), t.skipped()));
+    FailureSummary.lines(report, FailureSummary.MAX_LISTED).forEach(out::info);
+    if (written.overLimits()) {
+      out.info("  the report was over GitLab's limits: it lists only failed and errored testcases");
+    }
     out.info("JUnit XML: " + opts.report());
     return new Outcome(report, opts.report(), code);
   }

@@ -162,10 +162,10 @@ class JUnitReaderTest {
                 + " name=\"n\"><system-out>&xxe;</system-out></testcase></testsuite>");
     List<TestSuite> s = JUnitReader.read(xxe);
     assertFalse(s.toString().contains("TOP-SECRET-CONTENT"), s.toString());
-    assertTrue(
-        s.stream()
-            .flatMap(x -> x.cases().stream())
-            .anyMatch(c -> c.status() == TestCase.Status.ERROR));
+    // The DOCTYPE's internal part is read (GitLab reads such files too); the external entity is
+    // never fetched and its reference comes out empty.
+    assertEquals("", s.get(0).cases().get(0).systemOut());
+    assertEquals(TestCase.Status.PASSED, s.get(0).cases().get(0).status());
   }
 
   @Test
