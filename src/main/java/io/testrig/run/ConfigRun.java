@@ -333,7 +333,7 @@ final class ConfigRun {
    * suite rather than the JUnit engine ("JUnit Jupiter"). The matrix config is added in {@link
    * #snapshot}.
    */
-  private static TestSuite relabel(TestSuite s, String log, SuiteSpec spec) {
+  static TestSuite relabel(TestSuite s, String log, SuiteSpec spec) {
     List<TestCase> cases = new ArrayList<>(s.cases().size());
     for (TestCase c : s.cases()) {
       boolean bad = c.status() == TestCase.Status.FAILED || c.status() == TestCase.Status.ERROR;

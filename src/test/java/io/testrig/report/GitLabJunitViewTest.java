@@ -338,4 +338,168 @@ class GitLabJunitViewTest {
     assertEquals(3, v.cases().size());
     assertEquals("second run", v.named("x (2)").shown());
   }
+
+  /** Writes {@code report} like {@code testrig run} does and reads it as GitLab does. */
+  private GitLabView written(Report report, JUnitWriter.Options options) {
+    Path out = dir.resolve("out-" + n++ + ".xml");
+    JUnitWriter.write(report, out, new Redactor(), options);
+    XmlLint.assertValid(out);
+    return GitLabView.of(out);
+  }
+
+  @Test
+  void testrigsOwnProblemsShowTheirMessageAsText() throws IOException {
+    Report report =
+        Report.of(
+            "r",
+            List.of(
+                TestSuite.of(
+                    "testrig",
+                    List.of(
+                        TestCase.phase("stack up", null, "postgres did not become healthy", null),
+                        TestCase.skipped("testrig", "suite e2e", "the stack did not come up"),
+                        TestCase.failed("c", "f", null, "one line", null)))));
+    GitLabView v = written(report, JUnitWriter.Options.DEFAULT).assertCounts(0, 1, 1, 1);
+    v.assertProblemsShownAsText();
+    assertEquals("postgres did not become healthy", v.named("stack up").shown());
+    assertEquals("the stack did not come up", v.named("suite e2e").shown());
+    GitLabView none =
+        merged(ExitCode.TESTS_FAILED, input("<testsuites/>")).assertCounts(0, 0, 1, 0);
+    assertTrue(none.named("no testcases").shown().startsWith("the report holds no testcase"));
+    GitLabView bad = merged(ExitCode.TESTS_FAILED, input("<testsuite><testcase name=\"a\"/><oops"));
+    bad.assertCounts(1, 0, 1, 0).assertProblemsShownAsText();
+    GitLabView.Case readError =
+        bad.cases().stream().filter(c -> c.status().equals("error")).findFirst().orElseThrow();
+    assertTrue(readError.shown().startsWith("malformed JUnit XML "), readError.toString());
+  }
+
+  @Test
+  void attachmentsWrittenMidOutputSurviveEveryCut() throws IOException {
+    StringBuilder out = new StringBuilder(21_000_000);
+    out.append("start\n");
+    out.append("log line\n".repeat(1_100_000));
+    out.append("[[ATTACHMENT|screens/mid.png]]\n");
+    out.append("log line\n".repeat(1_100_000));
+    String xml =
+        "<testsuite name=\"ui\"><testcase classname=\"ui\" name=\"big\"><failure>broken"
+            + "</failure><system-out>"
+            + out
+            + "</system-out></testcase><testcase classname=\"ui\" name=\"ok\"><system-out>"
+            + out
+            + "</system-out></testcase></testsuite>";
+    GitLabView v = merged(ExitCode.TESTS_FAILED, input(xml)).assertCounts(1, 1, 0, 0);
+    assertEquals("screens/mid.png", v.named("big").attachment());
+    assertTrue(v.named("big").shown().startsWith("broken\n\nSystem Out:\n\nstart\nlog line"));
+  }
+
+  @Test
+  void attachmentOutsideTheJobDirectoryBecomesANoteNotAnAbsoluteLink() {
+    TestCase c =
+        TestCase.error("c", "e", null, "down", null)
+            .withAttachment("/tmp/artifacts/logs/db.log")
+            .withAttachment("../elsewhere/x.log")
+            .withAttachment("testrig-artifacts/logs/db.log");
+    GitLabView v =
+        written(Report.of("r", List.of(TestSuite.of("s", List.of(c)))), JUnitWriter.Options.DEFAULT)
+            .assertCounts(0, 0, 1, 0);
+    assertEquals("testrig-artifacts/logs/db.log", v.named("e").attachment());
+    assertTrue(
+        v.named("e").shown().contains("/tmp/artifacts/logs/db.log is outside the job's directory"));
+  }
+
+  @Test
+  void overGitLabsCaseLimitTheFileStillParsesAndSaysSo() throws IOException {
+    StringBuilder xml = new StringBuilder("<testsuite name=\"many\">");
+    for (int i = 0; i < 1_500; i++) {
+      xml.append("<testcase classname=\"m\" name=\"t").append(i).append("\"/>");
+    }
+    xml.append("<testcase classname=\"m\" name=\"bad\"><failure>no</failure></testcase>");
+    xml.append("</testsuite>");
+    Path out = dir.resolve("limited.xml");
+    ReportMerge.Outcome o =
+        ReportMerge.run(
+            List.of(input(xml.toString())),
+            out,
+            "r",
+            null,
+            new Redactor(),
+            new JUnitWriter.Options(65_536, JUnitWriter.DEFAULT_MAX_BYTES, false, 1_000));
+    assertEquals(ExitCode.TESTS_FAILED, o.exitCode());
+    assertTrue(o.written().overLimits());
+    // An instance with max_test_cases_per_report = 1000 takes it.
+    GitLabView v = GitLabView.of(out, 1_000).assertCounts(0, 1, 1, 0);
+    assertEquals("no", v.named("bad").shown());
+    assertTrue(
+        v.named(JUnitWriter.OVER_LIMITS_NAME)
+            .shown()
+            .startsWith("the report is over GitLab's limits (1501 testcases"));
+  }
+
+  @Test
+  void fourHundredThousandLongNamedCasesNeverMakeAFileGitLabRejects() throws IOException {
+    Path in = dir.resolve("big-in.xml");
+    try (var w = Files.newBufferedWriter(in)) {
+      w.write("<testsuite name=\"gen\">");
+      String pad = "p".repeat(150);
+      for (int i = 0; i < 400_000; i++) {
+        w.write("<testcase classname=\"gen.Case\" name=\"" + pad + i + "\" time=\"0.001\"/>");
+      }
+      w.write("</testsuite>");
+    }
+    Path out = dir.resolve("big-out.xml");
+    ReportMerge.Outcome o =
+        ReportMerge.run(List.of(in), out, "r", null, new Redactor(), JUnitWriter.Options.DEFAULT);
+    assertEquals(ExitCode.TESTS_FAILED, o.exitCode(), "a report GitLab cannot take is no pass");
+    assertTrue(Files.size(out) < 30L * 1024 * 1024);
+    GitLabView v = GitLabView.of(out).assertCounts(0, 0, 1, 0);
+    assertTrue(
+        v.named(JUnitWriter.OVER_LIMITS_NAME)
+            .shown()
+            .contains("all testcases: 400000 passed, 0 failed, 0 errors, 0 skipped"));
+  }
+
+  @Test
+  void manyCasesWithOutputsShrinkPassedOutputsFirstAndKeepEveryCase() throws IOException {
+    StringBuilder xml = new StringBuilder("<testsuite name=\"many\">");
+    String log = "x".repeat(2_000);
+    for (int i = 0; i < 20_000; i++) {
+      xml.append("<testcase classname=\"m\" name=\"t").append(i).append("\">");
+      if (i % 1000 == 0) {
+        xml.append("<failure message=\"failed ").append(i).append("\">trace</failure>");
+      }
+      xml.append("<system-out>").append(log).append("</system-out></testcase>");
+    }
+    xml.append("</testsuite>");
+    Path out = dir.resolve("many.xml");
+    ReportMerge.Outcome o =
+        ReportMerge.run(
+            List.of(input(xml.toString())),
+            out,
+            "r",
+            null,
+            new Redactor(),
+            new JUnitWriter.Options(65_536, 8_000_000, false));
+    assertTrue(Files.size(out) <= 8_000_000);
+    assertTrue(o.written().passedTextLimit() < o.written().textLimit(), o.written().toString());
+    GitLabView v = GitLabView.of(out).assertCounts(19_980, 20, 0, 0);
+    assertEquals(20_000, v.cases().size());
+    assertEquals("failed 1000\ntrace\n\nSystem Out:\n\n" + log, v.named("t1000").shown());
+  }
+
+  @Test
+  void matrixConfigsShowInTheClassnameAndNoCaseIsRenamed() {
+    TestSuite base =
+        TestSuite.of(
+            "pytest", List.of(TestCase.failed("tests.test_db", "test_x", null, "boom", null)));
+    Report r =
+        Report.of(
+            "r",
+            List.of(
+                base.forConfig("tls=1.2,cert=true", "1_2-true"),
+                base.forConfig("tls=1.3,cert=true", "1_3-true")));
+    GitLabView v = written(r, JUnitWriter.Options.DEFAULT).assertCounts(0, 2, 0, 0);
+    assertEquals(
+        List.of("[1_2-true] tests.test_db / test_x", "[1_3-true] tests.test_db / test_x"),
+        v.names().stream().sorted().toList());
+  }
 }

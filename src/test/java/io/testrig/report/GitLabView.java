@@ -39,22 +39,20 @@ record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
       double time) {}
 
   static GitLabView of(Path xml) {
-    return run(xml, false);
+    return run(xml, 500_000);
   }
 
-  /** Counts only (no per-case list), for reports with very many testcases. */
-  static GitLabView countsOf(Path xml) {
-    return run(xml, true);
+  /** As an instance whose max_test_cases_per_report is {@code maxCases} reads it. */
+  static GitLabView of(Path xml, int maxCases) {
+    return run(xml, maxCases);
   }
 
-  private static GitLabView run(Path xml, boolean countsOnly) {
+  private static GitLabView run(Path xml, int maxCases) {
     try {
       Path out = Files.createTempFile("gitlab-view-", ".json");
       try {
-        List<String> cmd = new ArrayList<>(List.of("ruby", SCRIPT.toString(), xml.toString()));
-        if (countsOnly) {
-          cmd.add("--counts-only");
-        }
+        List<String> cmd =
+            List.of("ruby", SCRIPT.toString(), xml.toString(), "--max-cases", "" + maxCases);
         Process p =
             new ProcessBuilder(cmd)
                 .redirectOutput(out.toFile())

@@ -243,4 +243,18 @@ class JUnitReaderTest {
     return new Report.Totals(
         t.tests(), t.failures(), t.errors(), t.skipped(), Math.round(t.time() * 1000) / 1000.0);
   }
+
+  @Test
+  void timesWithUnitsGroupingOrADecimalCommaParse() {
+    assertEquals(12.0, JUnitReader.time("12s"), 1e-9);
+    assertEquals(1200.5, JUnitReader.time("1,200.5"), 1e-9);
+    assertEquals(1234567.0, JUnitReader.time("1,234,567"), 1e-9);
+    assertEquals(1.5, JUnitReader.time("1,5"), 1e-9);
+    assertEquals(0.25, JUnitReader.time("250ms"), 1e-9);
+    assertEquals(62.5, JUnitReader.time("1m2.5s"), 1e-9);
+    assertEquals(0.001, JUnitReader.time(" 0.001 "), 1e-9);
+    assertEquals(-1, JUnitReader.time("soon"));
+    assertEquals(-1, JUnitReader.time("-3"));
+    assertEquals(-1, JUnitReader.time("12 34"));
+  }
 }
