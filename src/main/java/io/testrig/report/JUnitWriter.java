@@ -28,24 +28,32 @@ import javax.xml.stream.XMLStreamWriter;
  * schema, ../shared/schemas/junit-10.xsd) and that GitLab's parser reads as intended.
  *
  * <p>What GitLab reads (lib/gitlab/ci/parsers/test/junit.rb,
- * https://gitlab.com/gitlab-org/gitlab/-/blob/master/lib/gitlab/ci/parsers/test/junit.rb): every
- * {@code testcase} under {@code testsuites/testsuite} (nested suites too), its {@code classname},
- * {@code name}, {@code file} and {@code time} attributes; the status from a {@code failure}, {@code
- * error} or {@code skipped} child (in that order), whose text it shows together with {@code
- * system-out} and {@code system-err}; and, for failed or errored cases only, the first {@code
- * [[ATTACHMENT|path]]} in system-out (ATTACHMENT_TAG_REGEX). The unit test reports docs
- * (https://docs.gitlab.com/ci/testing/unit_test_reports/) say a file must be "smaller than 30 MB"
- * and that of duplicate test names "only the first test is used".
+ * https://gitlab.com/gitlab-org/gitlab/-/blob/master/lib/gitlab/ci/parsers/test/junit.rb, and
+ * lib/gitlab/xml_converter.rb): the file, if under 30 MB, through Nokogiri and ActiveSupport's
+ * XML-to-hash converter, which casts an element by its {@code type} attribute and makes an element
+ * with text into that text but one without into a hash of its attributes; every {@code testcase}
+ * under {@code testsuites/testsuite} (nested suites too), its {@code classname}, {@code name},
+ * {@code file} and {@code time} attributes; the status from a {@code failure}, {@code error} or
+ * {@code skipped} child (in that order), whose value it shows, with {@code system-out} and {@code
+ * system-err} after a failure or error; for failed or errored cases the first {@code
+ * [[ATTACHMENT|path]]} in system-out (ATTACHMENT_TAG_REGEX); one case per testsuite name, classname
+ * and name (lib/gitlab/ci/reports/test_suite.rb); and at most the job's max_test_cases_per_report
+ * testcases. Over a limit, or on any parse error, the whole job's report shows an error and no
+ * test.
  *
  * <p>So this writer: redacts every text and attribute with the run's {@link Redactor} before
  * anything else (a secret is never split by a cut); makes text XML-1.0-safe ({@link
  * XmlText#clean}); writes text as escaped character data, never CDATA, so {@code ]]>} needs no
- * special case; cuts each system-out, system-err and failure/error/skipped text to {@link
- * Options#maxTextChars()} (head and tail around a marker); writes attachment lines first in
- * system-out, outside the cut; renames duplicate classname+name pairs with a {@code " (2)"} suffix;
- * and, when the file would exceed {@link Options#maxBytes()}, halves the text limit until it fits
- * (down to nothing but the markers). It never drops a testcase, and a report without testcases gets
- * an error testcase ({@link Report#ensureNotEmpty()}).
+ * special case; writes no {@code type} attribute and puts each problem's message (and type) into
+ * its text ({@link #shownText}); cuts each system-out, system-err and failure/error/skipped text to
+ * {@link Options#maxTextChars()} (head and tail around a marker, the first line of a problem and
+ * every attachment tag kept); writes testrig's attachment lines in system-out, outside the cut;
+ * renames cases GitLab would key alike with a {@code " (2)"} suffix; when the file would exceed
+ * {@link Options#maxBytes()}, lowers the cut for passed and skipped cases first, then for the rest,
+ * down to nothing but the markers; and when even that does not fit, or there are more than {@link
+ * Options#maxTestcases()} testcases, writes the failed and errored cases plus an error testcase
+ * saying so ({@link #overLimits}). A report without testcases gets an error testcase ({@link
+ * Report#ensureNotEmpty()}).
  *
  * <p>junit-10.xsd has no {@code file} attribute on {@code testcase} although GitLab reads one; it
  * is written only with {@link Options#testcaseFileAttribute()}.
