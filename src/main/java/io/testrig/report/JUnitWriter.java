@@ -400,6 +400,7 @@ public final class JUnitWriter {
       String shown = shownText(whole, attr(r, p.type()), text(r, p.text()));
       problems.add(new Problem(p.kind(), shown == null ? null : message, null, shown));
     }
+    problems = oneProblem(problems);
     List<String> attachments = new ArrayList<>();
     StringBuilder outside = new StringBuilder();
     for (String a : c.attachments()) {
@@ -427,6 +428,49 @@ public final class JUnitWriter {
         out,
         text(r, c.systemErr()),
         attachments);
+  }
+
+  /**
+   * One element for all of a case's problems: two elements of one kind become an array in
+   * ActiveSupport's hash, which GitLab shows as {@code ["...", "..."]}, and of two kinds it shows
+   * only the one that decides the status (failure, then error, then skipped). So the deciding kind
+   * gets every text, its own first, each after a line naming its kind when there are several.
+   */
+  static List<Problem> oneProblem(List<Problem> problems) {
+    if (problems.size() < 2) {
+      return problems;
+    }
+    Problem.Kind kind = Problem.Kind.SKIPPED;
+    for (Problem p : problems) {
+      if (p.kind().ordinal() < kind.ordinal()) {
+        kind = p.kind(); // FAILURE < ERROR < SKIPPED, GitLab's precedence
+      }
+    }
+    List<Problem> ordered = new ArrayList<>();
+    for (Problem.Kind k :
+        List.of(kind, Problem.Kind.FAILURE, Problem.Kind.ERROR, Problem.Kind.SKIPPED)) {
+      for (Problem p : problems) {
+        if (p.kind() == k && !ordered.contains(p)) {
+          ordered.add(p);
+        }
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    String message = null;
+    for (Problem p : ordered) {
+      if (message == null && p.kind() == kind) {
+        message = p.message();
+      }
+      if (p.text() == null) {
+        continue;
+      }
+      if (!text.isEmpty()) {
+        text.append("\n\n[").append(p.kind().element()).append("]\n");
+      }
+      text.append(p.text());
+    }
+    String t = text.isEmpty() ? null : text.toString();
+    return List.of(new Problem(kind, t == null ? null : message, null, t));
   }
 
   /**

@@ -502,4 +502,21 @@ class GitLabJunitViewTest {
         List.of("[1_2-true] tests.test_db / test_x", "[1_3-true] tests.test_db / test_x"),
         v.names().stream().sorted().toList());
   }
+
+  @Test
+  void severalProblemsInOneCaseAreAllShownAsOneText() throws IOException {
+    Path in =
+        input(
+            """
+            <testsuite name="pytest">
+            <testcase classname="t" name="both"><failure message="assert 0">E assert 0</failure>            <error message="teardown failed">fixture db: gone</error></testcase>
+            <testcase classname="t" name="twice"><failure>first</failure>            <failure>second</failure></testcase>
+            </testsuite>
+            """);
+    GitLabView v = merged(ExitCode.TESTS_FAILED, in).assertCounts(0, 2, 0, 0);
+    v.assertProblemsShownAsText();
+    assertEquals(
+        "E assert 0\n\n[error]\nteardown failed\nfixture db: gone", v.named("both").shown());
+    assertEquals("first\n\n[failure]\nsecond", v.named("twice").shown());
+  }
 }

@@ -23,12 +23,12 @@ import java.util.concurrent.TimeUnit;
  * parser rules, see the script), run with Debian's ruby, ruby-nokogiri and ruby-activesupport
  * (scripts/setup-host.sh installs them).
  */
-record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
+public record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
   static final Path SCRIPT = Path.of("src/test/resources/gitlab/junit-view.rb");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One testcase as GitLab keeps it. {@code shown} is the text of its details view. */
-  record Case(
+  public record Case(
       String suite,
       String classname,
       String name,
@@ -38,12 +38,12 @@ record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
       String attachment,
       double time) {}
 
-  static GitLabView of(Path xml) {
+  public static GitLabView of(Path xml) {
     return run(xml, 500_000);
   }
 
   /** As an instance whose max_test_cases_per_report is {@code maxCases} reads it. */
-  static GitLabView of(Path xml, int maxCases) {
+  public static GitLabView of(Path xml, int maxCases) {
     return run(xml, maxCases);
   }
 
@@ -101,7 +101,7 @@ record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
   }
 
   /** The report was read (no error that blanks the job's report) with these counts. */
-  GitLabView assertCounts(int success, int failed, int error, int skipped) {
+  public GitLabView assertCounts(int success, int failed, int error, int skipped) {
     assertNull(this.error, "GitLab would reject the report: " + this.error);
     assertEquals(
         Map.of("error", error, "failed", failed, "skipped", skipped, "success", success),
@@ -111,7 +111,7 @@ record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
   }
 
   /** The one case with this name (whatever its classname). */
-  Case named(String name) {
+  public Case named(String name) {
     Case found = null;
     for (Case c : cases) {
       if (c.name().equals(name)) {
@@ -123,7 +123,7 @@ record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
     return found;
   }
 
-  List<String> names() {
+  public List<String> names() {
     return cases.stream().map(c -> c.classname() + " / " + c.name()).toList();
   }
 
@@ -131,7 +131,7 @@ record GitLabView(String error, Map<String, Integer> counts, List<Case> cases) {
    * Every failed, errored or skipped case that has a text shows it as text, never as the hash of an
    * element's attributes, and a value the converter did not cast.
    */
-  GitLabView assertProblemsShownAsText() {
+  public GitLabView assertProblemsShownAsText() {
     for (Case c : cases) {
       if (c.status().equals("success") || c.elementClass().equals("NilClass")) {
         continue;
