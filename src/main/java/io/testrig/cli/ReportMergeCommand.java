@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every testcase passed or was skipped",
-      "1:a testcase failed or errored, an input was malformed, or there was no testcase",
+      "1:a testcase failed or errored, an input was malformed, there was no testcase, or the"
+          + " report was over GitLab's limits",
       "2:usage error or unreadable --secrets file",
       "5:the output could not be written"
     })
@@ -91,16 +92,21 @@ final class ReportMergeCommand implements Callable<Integer> {
       err.println("testrig: " + e);
     }
     JUnitWriter.Result r = o.written();
-    if (r.textLimit() < options.maxTextChars()) {
+    if (r.overLimits()) {
+      err.println(
+          "testrig: "
+              + output
+              + ": the report is over GitLab's limits even with every output cut; it holds only"
+              + " the failed and errored testcases and an error testcase saying so");
+    } else if (r.passedTextLimit() < options.maxTextChars()) {
       err.println(
           "testrig: outputs cut to "
+              + r.passedTextLimit()
+              + " characters per text of passed and skipped testcases and "
               + r.textLimit()
-              + " characters per text to stay under "
+              + " of failed ones to stay under "
               + options.maxBytes()
               + " bytes");
-    }
-    if (r.overSizeLimit()) {
-      err.println("testrig: warning: " + output + " is still larger than " + options.maxBytes());
     }
     Report.Totals t = r.totals();
     spec.commandLine()

@@ -16,6 +16,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
@@ -32,10 +34,14 @@ import javax.xml.stream.XMLStreamReader;
  *
  * <p>Never throws for a bad file: a missing, unreadable or malformed file becomes an error testcase
  * naming the file and the parser's line and column, after the testcases read before the fault.
- * Invalid UTF-8 and XML-illegal control characters get a second, lenient pass (U+FFFD in their
- * place) before a file counts as malformed. DTDs and external entities are off (XXE, OWASP XML
- * External Entity Prevention Cheat Sheet), so an entity reference is a parse error, never a file
- * read.
+ * Invalid UTF-8, XML-illegal control characters and character references to characters XML forbids
+ * ({@code &#27;} from ANSI colour codes) get a second, lenient pass (U+FFFD in their place, colour
+ * codes dropped) that reads every testcase, before a file counts as malformed.
+ *
+ * <p>A DOCTYPE's internal entities are expanded (GitLab's parser, libxml2 through Nokogiri, reads
+ * such files), within the JDK's expansion limits set lower here; external entities and external
+ * DTDs are never fetched (XXE, OWASP XML External Entity Prevention Cheat Sheet): a reference to
+ * one reads as nothing.
  */
 public final class JUnitReader {
   /** Classname of the error testcases that stand for unreadable input files. */
@@ -46,6 +52,21 @@ public final class JUnitReader {
    * writer's per-text limit, so the writer's own cut, made after redaction, always covers this one.
    */
   public static final int MAX_READ_TEXT_CHARS = 8 * 1024 * 1024;
+
+  /**
+   * A character reference: XML 1.0 forbids references to characters outside its {@code Char}
+   * production (https://www.w3.org/TR/xml/#wf-Legalchar), yet tools write {@code &#27;} for ESC.
+   */
+  private static final Pattern CHAR_REF =
+      Pattern.compile("&#(?:([0-9]{1,10})|x([0-9A-Fa-f]{1,8}));");
+
+  /** Entity expansion bounds: far below the JDK's defaults, far above what a report needs. */
+  private static final Map<String, String> ENTITY_LIMITS =
+      Map.of(
+          "jdk.xml.entityExpansionLimit", "10000",
+          "jdk.xml.maxGeneralEntitySizeLimit", "1000000",
+          "jdk.xml.totalEntitySizeLimit", "10000000",
+          "jdk.xml.entityReplacementLimit", "1000000");
 
   /** Files above this size are not read into memory for the lenient second pass. */
   static final long MAX_LENIENT_BYTES = 256L * 1024 * 1024;
@@ -113,19 +134,22 @@ public final class JUnitReader {
       }
       byte[] bytes = Files.readAllBytes(file);
       String decoded;
+      boolean badBytes = false;
       try {
         decoded =
             StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes))
                 .toString();
       } catch (CharacterCodingException e) {
         decoded = new String(bytes, StandardCharsets.UTF_8); // replaces bad bytes with U+FFFD
+        badBytes = true;
       }
-      String cleaned = XmlText.clean(decoded);
+      String cleaned = XmlText.clean(illegalCharRefsToChars(decoded));
       // Same text as the strict pass saw: a second try would only repeat its error.
-      if (cleaned.equals(decoded)) {
+      if (!badBytes && cleaned.equals(decoded)) {
         return null;
       }
       // A byte-order mark is fine in a byte stream but not before <?xml in a character stream.
@@ -133,6 +157,37 @@ public final class JUnitReader {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * Replaces each reference to a character XML forbids with that character itself, which {@link
+   * XmlText#clean} then drops (ANSI colour codes) or replaces with U+FFFD.
+   */
+  static String illegalCharRefsToChars(String s) {
+    if (s.indexOf("&#") < 0) {
+      return s;
+    }
+    Matcher m = CHAR_REF.matcher(s);
+    return m.replaceAll(
+        r -> {
+          long v;
+          try {
+            v = r.group(1) != null ? Long.parseLong(r.group(1)) : Long.parseLong(r.group(2), 16);
+          } catch (NumberFormatException e) {
+            v = -1;
+          }
+          boolean legal =
+              v == 0x9
+                  || v == 0xA
+                  || v == 0xD
+                  || (v >= 0x20 && v <= 0xD7FF)
+                  || (v >= 0xE000 && v <= 0xFFFD)
+                  || (v >= 0x10000 && v <= 0x10FFFF);
+          if (legal) {
+            return Matcher.quoteReplacement(r.group());
+          }
+          return v >= 0 && v < 0xFFFF ? String.valueOf((char) v) : "\uFFFD";
+        });
   }
 
   private static List<TestSuite> withError(Parse parse, Path file, String message) {
@@ -165,10 +220,14 @@ public final class JUnitReader {
 
   private static XMLInputFactory factory() {
     XMLInputFactory f = XMLInputFactory.newFactory();
-    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, true); // internal entities only, see below
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, true);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    // The JDK's StAX parser: skip an external DTD subset instead of failing on the refused access.
+    f.setProperty("http://java.sun.com/xml/stream/properties/ignore-external-dtd", true);
     f.setProperty(XMLInputFactory.IS_COALESCING, false);
+    ENTITY_LIMITS.forEach(f::setProperty);
     return f;
   }
 
@@ -333,7 +392,8 @@ public final class JUnitReader {
         case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
             text.append(x);
         case XMLStreamConstants.ENTITY_REFERENCE -> {
-          String t = x.getText();
+          // Only an external entity, never fetched, is left as a reference: keep its name.
+          String t = "&" + x.getLocalName() + ";";
           text.append(t.toCharArray(), 0, t.length());
         }
         default -> {}
@@ -362,24 +422,64 @@ public final class JUnitReader {
     return a == null ? b : a + "\n" + b;
   }
 
-  /** Seconds; Surefire may group thousands with commas ("1,234.5"). Unknown or bad: -1. */
+  /** A number with an optional unit, as tools write times: "12s", "250ms", "1m2.5s". */
+  private static final Pattern TIME_PART =
+      Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ms|us|µs|ns|s|m|h)?");
+
+  /**
+   * Seconds from a {@code time} attribute; unknown or bad: -1. Surefire groups thousands with
+   * commas ("1,234.5"), some locales write a decimal comma ("1,5"), and some tools add units
+   * ("12s", "250ms", Go's "1m2.5s").
+   */
   static double time(String s) {
     if (s == null || s.isBlank()) {
       return -1;
     }
-    try {
-      double d = Double.parseDouble(s.replace(",", "").strip());
-      return d >= 0 && !Double.isInfinite(d) ? d : -1;
-    } catch (NumberFormatException e) {
-      return -1;
+    String t = s.strip();
+    if (t.contains(",")) {
+      boolean grouping = t.contains(".") || t.matches("[0-9]{1,3}(,[0-9]{3})+[a-zµ]*");
+      t = grouping ? t.replace(",", "") : t.replace(',', '.');
     }
+    Matcher m = TIME_PART.matcher(t);
+    double total = 0;
+    int end = 0;
+    while (m.lookingAt()) {
+      double v = Double.parseDouble(m.group(1));
+      String unit = m.group(2);
+      if (unit == null && m.end() != t.length()) {
+        return -1; // a bare number must be the whole value
+      }
+      total += v * unitSeconds(unit);
+      end = m.end();
+      m.region(end, t.length());
+    }
+    return end == t.length() && !Double.isInfinite(total) ? total : -1;
   }
 
-  /** Keeps the head and the tail of a long text, with a marker of how much was left out. */
+  private static double unitSeconds(String unit) {
+    if (unit == null) {
+      return 1;
+    }
+    return switch (unit) {
+      case "h" -> 3600;
+      case "m" -> 60;
+      case "ms" -> 1e-3;
+      case "us", "µs" -> 1e-6;
+      case "ns" -> 1e-9;
+      default -> 1;
+    };
+  }
+
+  /**
+   * Keeps the head and the tail of a long text, with a marker of how much was left out, and every
+   * {@code [[ATTACHMENT|path]]} tag of the part left out (at most {@link
+   * XmlText#MAX_KEPT_ATTACHMENTS}), since GitLab links a failed case's first tag wherever it is.
+   */
   static final class BoundedText {
     private final int half;
     private final StringBuilder head = new StringBuilder();
     private final StringBuilder tail = new StringBuilder();
+    private final List<String> tags = new ArrayList<>();
     private long total;
 
     BoundedText(int max) {
@@ -400,9 +500,20 @@ public final class JUnitReader {
       if (i < length) {
         tail.append(chars, start + i, length - i);
         if (tail.length() > 2 * half) {
-          tail.delete(0, tail.length() - half);
+          drop(tail.length() - half);
         }
       }
+    }
+
+    /** Deletes the first {@code n} characters of the tail, keeping the tags that start there. */
+    private void drop(int n) {
+      if (tail.indexOf("[[ATTACHMENT|") >= 0 && tags.size() < XmlText.MAX_KEPT_ATTACHMENTS) {
+        Matcher m = XmlText.ATTACHMENT.matcher(tail);
+        while (m.find() && m.start() < n && tags.size() < XmlText.MAX_KEPT_ATTACHMENTS) {
+          tags.add(m.group());
+        }
+      }
+      tail.delete(0, n);
     }
 
     @Override
@@ -411,12 +522,17 @@ public final class JUnitReader {
       if (kept == total) {
         return head.toString() + tail;
       }
-      String t = tail.length() > half ? tail.substring(tail.length() - half) : tail.toString();
-      return head
-          + "\n[... testrig: truncated "
-          + (total - head.length() - t.length())
-          + " characters while reading ...]\n"
-          + t;
+      if (tail.length() > half) {
+        drop(tail.length() - half);
+      }
+      StringBuilder sb = new StringBuilder(head);
+      sb.append("\n[... testrig: truncated ")
+          .append(total - head.length() - tail.length())
+          .append(" characters while reading ...]\n");
+      for (String t : tags) {
+        sb.append(t).append('\n');
+      }
+      return sb.append(tail).toString();
     }
   }
 }

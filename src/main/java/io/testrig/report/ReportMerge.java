@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * {@code testrig report merge}: reads JUnit XML files, merges their suites into one report and
  * writes it. Exit code: {@link ExitCode#OK} when every testcase passed or was skipped, {@link
- * ExitCode#TESTS_FAILED} when any failed or errored, an input was unreadable, or there was no
- * testcase at all.
+ * ExitCode#TESTS_FAILED} when any failed or errored, an input was unreadable, there was no testcase
+ * at all, or the report was over GitLab's limits (see {@link JUnitWriter}).
  */
 public final class ReportMerge {
   private ReportMerge() {}
@@ -46,7 +46,10 @@ public final class ReportMerge {
     }
     Report written = report.ensureNotEmpty();
     JUnitWriter.Result result = JUnitWriter.write(written, output, redactor, options);
-    return new Outcome(result, errors, written.hasFailures() ? ExitCode.TESTS_FAILED : ExitCode.OK);
+    // From what was written: a report over GitLab's limits is replaced by an error testcase.
+    Report.Totals t = result.totals();
+    boolean failed = t.tests() == 0 || t.failures() + t.errors() > 0;
+    return new Outcome(result, errors, failed ? ExitCode.TESTS_FAILED : ExitCode.OK);
   }
 
   /**

@@ -116,6 +116,11 @@ public record TestCase(
     return new TestCase(classname, name, path, time, problems, systemOut, systemErr, attachments);
   }
 
+  public TestCase withClassname(String newClassname) {
+    return new TestCase(
+        newClassname, name, file, time, problems, systemOut, systemErr, attachments);
+  }
+
   public TestCase withName(String newName) {
     return new TestCase(
         classname, newName, file, time, problems, systemOut, systemErr, attachments);

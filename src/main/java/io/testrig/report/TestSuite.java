@@ -40,6 +40,34 @@ public record TestSuite(
     return new TestSuite(name, timestamp, hostname, properties, list, systemOut, systemErr);
   }
 
+  /**
+   * This suite for one matrix config: the config's name in brackets before the suite name, and its
+   * (short) slug before every classname, e.g. {@code [tlsv1_2-true] tests.test_db}. GitLab's test
+   * view shows a case's classname and name but not its testsuite's name
+   * (https://docs.gitlab.com/ci/testing/unit_test_reports/), so the classname is where a reader can
+   * see which config a case ran in.
+   */
+  public TestSuite forConfig(String configName, String slug) {
+    String p = "[" + slug + "]";
+    List<TestCase> list = new ArrayList<>(cases.size());
+    for (TestCase c : cases) {
+      list.add(c.withClassname(c.classname() == null ? p : p + " " + c.classname()));
+    }
+    return new TestSuite(
+        "[" + configName + "] " + name,
+        timestamp,
+        hostname,
+        properties,
+        list,
+        systemOut,
+        systemErr);
+  }
+
+  /** This suite under another name. */
+  public TestSuite withName(String newName) {
+    return new TestSuite(newName, timestamp, hostname, properties, cases, systemOut, systemErr);
+  }
+
   /** Sum of the known testcase times, in seconds. */
   public double time() {
     double t = 0;

@@ -86,6 +86,48 @@ final class XmlText {
         + s.substring(tail);
   }
 
+  /**
+   * GitLab's ATTACHMENT_TAG_REGEX (lib/gitlab/ci/parsers/test/junit.rb,
+   * https://gitlab.com/gitlab-org/gitlab/-/blob/master/lib/gitlab/ci/parsers/test/junit.rb): {@code
+   * [[ATTACHMENT|path]]} with a path free of brackets and pipes.
+   */
+  static final Pattern ATTACHMENT = Pattern.compile("\\[\\[ATTACHMENT\\|[^\\[\\]|]+?\\]\\]");
+
+  /** At most this many attachment tags are rescued from the cut part of one text. */
+  static final int MAX_KEPT_ATTACHMENTS = 100;
+
+  /**
+   * Like {@link #truncate}, but every {@code [[ATTACHMENT|path]]} tag in the part that is cut away
+   * (at most {@link #MAX_KEPT_ATTACHMENTS}) is kept, one per line after the marker: GitLab links
+   * the first tag of a failed case's system-out, wherever the tool wrote it.
+   */
+  static String truncateKeepingAttachments(String s, int max, String what) {
+    String cut = truncate(s, max, what);
+    if (cut == null || cut.equals(s) || s.indexOf("[[ATTACHMENT|") < 0) {
+      return cut;
+    }
+    int head = max <= 0 ? 0 : safeCut(s, max / 2);
+    int tail = max <= 0 ? s.length() : safeCut(s, s.length() - (max - max / 2));
+    StringBuilder tags = new StringBuilder();
+    java.util.regex.Matcher m = ATTACHMENT.matcher(s);
+    int kept = 0;
+    while (m.find() && m.start() < tail && kept < MAX_KEPT_ATTACHMENTS) {
+      // Any tag not wholly inside the kept head or tail (also one cut in half): keep it whole.
+      if (m.end() > head) {
+        tags.append(m.group()).append('\n');
+        kept++;
+      }
+    }
+    if (kept == 0) {
+      return cut;
+    }
+    if (max <= 0) {
+      return tags + cut;
+    }
+    int marker = cut.indexOf(" ...]\n", head) + " ...]\n".length();
+    return cut.substring(0, marker) + tags + cut.substring(marker);
+  }
+
   /** Moves a cut index off the middle of a surrogate pair. */
   private static int safeCut(String s, int index) {
     if (index > 0

@@ -139,7 +139,6 @@ final class ConfigRun {
    * phase testcase.
    */
   List<TestSuite> snapshot(TestCase interrupted) {
-    String name = config.isSingle() ? "testrig" : "testrig [" + config.name() + "]";
     List<TestCase> cases;
     synchronized (phases) {
       cases = new ArrayList<>(phases);
@@ -148,11 +147,13 @@ final class ConfigRun {
       cases.add(interrupted);
     }
     List<TestSuite> all = new ArrayList<>();
-    all.add(TestSuite.of(name, cases));
+    all.add(TestSuite.of("testrig", cases));
     synchronized (suites) {
       all.addAll(suites);
     }
-    return all;
+    return config.isSingle()
+        ? all
+        : all.stream().map(s -> s.forConfig(config.name(), config.slug())).toList();
   }
 
   boolean finished() {
@@ -306,7 +307,7 @@ final class ConfigRun {
     List<TestSuite> read = new ArrayList<>();
     for (Path f : r.junitFiles()) {
       for (TestSuite s : JUnitReader.read(f)) {
-        read.add(relabel(s, log));
+        read.add(relabel(s, log, spec));
       }
     }
     Report.Totals totals = Report.of(spec.name(), read).totals();
@@ -327,14 +328,18 @@ final class ConfigRun {
     return problem == null && totals.failures() + totals.errors() == 0;
   }
 
-  /** Prefixes suite names with the matrix config and attaches the suite log to failed cases. */
-  private TestSuite relabel(TestSuite s, String log) {
+  /**
+   * Attaches the suite log to failed cases, and names a JVM suite's testsuites after the rig's
+   * suite rather than the JUnit engine ("JUnit Jupiter"). The matrix config is added in {@link
+   * #snapshot}.
+   */
+  static TestSuite relabel(TestSuite s, String log, SuiteSpec spec) {
     List<TestCase> cases = new ArrayList<>(s.cases().size());
     for (TestCase c : s.cases()) {
       boolean bad = c.status() == TestCase.Status.FAILED || c.status() == TestCase.Status.ERROR;
       cases.add(bad && log != null && c.attachments().isEmpty() ? c.withAttachment(log) : c);
     }
-    String name = config.isSingle() ? s.name() : "[" + config.name() + "] " + s.name();
+    String name = spec.junit() != null ? spec.name() : s.name();
     return new TestSuite(
         name, s.timestamp(), s.hostname(), s.properties(), cases, s.systemOut(), s.systemErr());
   }

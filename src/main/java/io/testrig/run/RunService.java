@@ -4,6 +4,7 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
+import io.testrig.report.FailureSummary;
 import io.testrig.report.JUnitWriter;
 import io.testrig.report.Report;
 import io.testrig.report.TestCase;
@@ -161,16 +162,29 @@ public final class RunService {
         code = r.infra();
       }
     }
-    if (code == ExitCode.OK && report.hasFailures()) {
+    Report.Totals t = written.totals(); // a report over GitLab's limits holds an error testcase
+    if (code == ExitCode.OK && (report.hasFailures() || t.failures() + t.errors() > 0)) {
       code = ExitCode.TESTS_FAILED;
     }
-    Report.Totals t = written.totals();
     out.info(
         String.format(
             "%d tests: %d passed, %d failed, %d errors, %d skipped",
             t.tests(), t.passed(), t.failures(), t.errors(), t.skipped()));
-    out.info("JUnit XML: " + opts.report());
+    summary(report, opts.report(), written.overLimits(), out);
     return new Outcome(report, opts.report(), code);
+  }
+
+  /**
+   * After the counts: the failed and errored testcases (at most {@link FailureSummary#MAX_LISTED},
+   * with config, suite, name and first message line) and the report's path, so the job log says
+   * what failed and where to look.
+   */
+  static void summary(Report report, Path path, boolean overLimits, Output out) {
+    FailureSummary.lines(report, FailureSummary.MAX_LISTED).forEach(out::info);
+    if (overLimits) {
+      out.info("  the report was over GitLab's limits: it lists only failed and errored testcases");
+    }
+    out.info("JUnit XML: " + path);
   }
 
   private ConfigRun start(List<ConfigRun> runs, Matrix.Config c, Engine engine) {
@@ -248,11 +262,24 @@ public final class RunService {
 
   /**
    * A path GitLab can resolve for {@code [[ATTACHMENT|...]]}: relative to the job's working
-   * directory (the project directory) when the file is below it.
+   * directory (the project directory, where the job's artifacts are collected from) when the file
+   * is below it, also when an absolute {@code --artifacts} reaches it through a symbolic link. A
+   * file outside stays absolute, and the report writer turns it into a note instead of a link
+   * GitLab could never resolve.
    */
   static String attachmentPath(Path file) {
     Path abs = file.toAbsolutePath().normalize();
     Path cwd = Path.of("").toAbsolutePath();
-    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+    if (abs.startsWith(cwd)) {
+      return cwd.relativize(abs).toString();
+    }
+    try {
+      Path realCwd = cwd.toRealPath();
+      Path parent = abs.getParent();
+      Path real = parent == null ? abs : parent.toRealPath().resolve(abs.getFileName());
+      return real.startsWith(realCwd) ? realCwd.relativize(real).toString() : abs.toString();
+    } catch (java.io.IOException e) {
+      return abs.toString();
+    }
   }
 }

@@ -105,7 +105,9 @@ class JUnitWriterTest {
     String big = "HEAD-" + "x".repeat(200_000) + "-TAIL";
     TestCase back =
         roundTrip(TestCase.failed("c", "n", T, "m", big).withSystemOut(big).withSystemErr(big));
-    for (String s : List.of(back.systemOut(), back.systemErr(), back.problems().get(0).text())) {
+    String problem = back.problems().get(0).text();
+    assertTrue(problem.startsWith("m\nHEAD-"), "the message is the first line, kept whole");
+    for (String s : List.of(back.systemOut(), back.systemErr(), problem.substring(2))) {
       assertTrue(s.startsWith("HEAD-"), s.substring(0, 20));
       assertTrue(s.endsWith("-TAIL"));
       assertTrue(s.contains("[... testrig: truncated "), "marker");
@@ -137,7 +139,7 @@ class JUnitWriterTest {
     JUnitWriter.Result r = JUnitWriter.write(report, file, new Redactor(), options);
     XmlLint.assertValid(file);
     assertTrue(r.bytes() <= 3_000_000, "bytes " + r.bytes());
-    assertFalse(r.overSizeLimit());
+    assertFalse(r.overLimits());
     assertTrue(r.textLimit() < 65_536 && r.textLimit() > 0, "limit " + r.textLimit());
     List<TestCase> back = JUnitReader.read(file).get(0).cases();
     assertEquals(400, back.size());
@@ -162,24 +164,34 @@ class JUnitWriterTest {
   }
 
   @Test
-  void whenEvenEmptyTextsDoNotFitOnlyMarkersRemainAndNoTestcaseIsLost() {
+  void whenEvenMarkersDoNotFitTheFileKeepsFailedCasesAndSaysSoInAnErrorTestcase() {
     List<TestCase> cases = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       cases.add(TestCase.passed("c", "t" + i, T).withSystemOut("z".repeat(10_000)));
     }
+    cases.add(TestCase.failed("c", "bad", T, "it broke", "z".repeat(10_000)));
     Path file = dir.resolve("tiny.xml");
     JUnitWriter.Result r =
         JUnitWriter.write(
             Report.of("r", List.of(TestSuite.of("s", cases))),
             file,
             new Redactor(),
-            new JUnitWriter.Options(65_536, 1_000, false));
+            new JUnitWriter.Options(65_536, 4_000, false));
     XmlLint.assertValid(file);
-    assertEquals(0, r.textLimit());
-    assertTrue(r.overSizeLimit());
-    List<TestCase> back = JUnitReader.read(file).get(0).cases();
-    assertEquals(50, back.size());
-    assertTrue(back.get(0).systemOut().startsWith("[testrig: dropped all 10000 characters"));
+    assertTrue(r.overLimits());
+    assertTrue(r.bytes() <= 4_000, "bytes " + r.bytes());
+    assertEquals(new Report.Totals(2, 1, 1, 0, r.totals().time()), r.totals());
+    List<TestSuite> back = JUnitReader.read(file);
+    assertEquals(
+        "it broke", back.get(0).cases().get(0).problems().get(0).text().lines().findFirst().get());
+    TestCase over = back.get(1).cases().get(0);
+    assertEquals(JUnitWriter.OVER_LIMITS_NAME, over.name());
+    assertTrue(
+        over.problems()
+            .get(0)
+            .text()
+            .startsWith("the report is over GitLab's limits (51 testcases"),
+        over.problems().get(0).text());
   }
 
   @Test
@@ -228,9 +240,11 @@ class JUnitWriterTest {
       for (String f : forms) {
         assertFalse(xml.contains(f), "leaked form " + f + " in\n" + xml);
       }
-      // each of the 20 places above (21 with the file attribute) shows the marker
+      // each of the 21 places above (22 with the file attribute) shows the marker: the type is
+      // no attribute but the text's first line, with the failure's and the skip's message, and
+      // the skip is part of the one failure element (GitLab shows one)
       int markers = xml.split("MASKED password\\.db\\.app", -1).length - 1;
-      assertEquals(fileAttribute ? 21 : 20, markers, xml);
+      assertEquals(fileAttribute ? 22 : 21, markers, xml);
       TestCase back = JUnitReader.read(out).get(0).cases().get(0);
       assertTrue(back.systemOut().startsWith("[[ATTACHMENT|logs/_MASKED password.db.app_.log]]"));
     }
@@ -255,7 +269,9 @@ class JUnitWriterTest {
   }
 
   @Test
-  void duplicateClassnameAndNameAreMadeUnique() {
+  void casesGitLabWouldKeyAlikeAreMadeUniqueOthersKeepTheirNames() {
+    // GitLab keys a case by testsuite name, classname and name (lib/gitlab/ci/reports/
+    // test_case.rb): only a repeat of all three would be dropped.
     Path out =
         write(
             Report.of(
@@ -266,12 +282,14 @@ class JUnitWriterTest {
                         "b",
                         List.of(
                             TestCase.failed("c", "same", T, "x", null),
-                            TestCase.passed("other", "same", T))))),
+                            TestCase.passed("other", "same", T),
+                            TestCase.passed("c", "same", T))))),
             new Redactor());
     List<TestSuite> back = JUnitReader.read(out);
     assertEquals("same", back.get(0).cases().get(0).name());
-    assertEquals("same (2)", back.get(1).cases().get(0).name());
+    assertEquals("same", back.get(1).cases().get(0).name());
     assertEquals("same", back.get(1).cases().get(1).name());
+    assertEquals("same (2)", back.get(1).cases().get(2).name());
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.testrig.compose.ItSupport;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
+import io.testrig.report.GitLabView;
 import io.testrig.report.XmlLint;
 import io.testrig.suite.SuiteRunner;
 import java.io.IOException;
@@ -104,6 +105,13 @@ class RunIT {
       assertTrue(report.contains("name=\"" + name + "\""), name + " missing in\n" + report);
     }
     assertFalse(report.contains("<failure") || report.contains("<error"), report);
+    // What GitLab shows: every case passed, each naming the config in its classname.
+    GitLabView v = GitLabView.of(xml);
+    assertEquals(0, v.counts().get("failed") + v.counts().get("error"), v.toString());
+    assertTrue(v.cases().size() >= 6, v.names().toString());
+    for (GitLabView.Case c : v.cases()) {
+      assertTrue(c.classname().startsWith("[tlsv1_3-true] "), c.toString());
+    }
     assertFalse(run.secrets().isEmpty(), "the watcher saw the generated secrets");
     run.assertLeftNothing(docker, null, art);
   }
@@ -122,6 +130,16 @@ class RunIT {
     assertEquals(0, count(report, "<error "), report);
     assertTrue(report.contains("[[ATTACHMENT|"), report);
     assertTrue(r.out().contains("1 failed, 0 errors"), r.out());
+    // GitLab shows the failure as text with a relative attachment; the console names it.
+    GitLabView.Case failed =
+        GitLabView.of(xml).cases().stream()
+            .filter(c -> c.status().equals("failed"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        failed.attachment() != null && !failed.attachment().startsWith("/"), failed.toString());
+    String line = "  FAILED " + failed.classname() + " > " + failed.name() + " (";
+    assertTrue(r.out().contains(line), line + " missing in\n" + r.out());
     run.assertLeftNothing(docker, null, art);
   }
 
