@@ -44,10 +44,20 @@ def interpolate(node, inputs, used):
         whole = INTERPOLATION.fullmatch(node.strip())
         if whole and whole.group(1) in inputs:
             return inputs[whole.group(1)]
-        return INTERPOLATION.sub(
-            lambda m: str(inputs.get(m.group(1), m.group(0))), node
-        )
+        return INTERPOLATION.sub(lambda m: text(inputs, m), node)
     return node
+
+
+def text(inputs, match):
+    """An input inside a longer string: GitLab writes an array as JSON (["a", "b"])."""
+    if match.group(1) not in inputs:
+        return match.group(0)
+    value = inputs[match.group(1)]
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def where(error):
@@ -79,6 +89,11 @@ def check_file(path, validator, overrides):
         kind = spec.get("type", "string")
         if name in overrides:
             values[name] = overrides[name]
+            if kind in ("number", "boolean") and isinstance(values[name], str):
+                try:
+                    values[name] = json.loads(values[name])
+                except json.JSONDecodeError:
+                    pass
         elif "default" in spec:
             values[name] = spec["default"]
         else:
@@ -86,6 +101,8 @@ def check_file(path, validator, overrides):
             continue
         if kind in TYPES and not isinstance(values[name], TYPES[kind]):
             problems.append(f"{path}: spec.inputs.{name}: default is not of type {kind}")
+        if "options" in spec and values[name] not in spec["options"]:
+            problems.append(f"{path}: spec.inputs.{name}: {values[name]!r} is not one of {spec['options']}")
     used = set()
     resolved = interpolate(config, values, used)
     for name in sorted(used - set(declared)):

@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       GcCommand.class,
       EngineCommand.class,
+      CiCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
