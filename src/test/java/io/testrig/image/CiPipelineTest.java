@@ -244,6 +244,39 @@ class CiPipelineTest {
   }
 
   @Test
+  void theCommandsInDocsCiMdWorkOnTheExample() throws IOException {
+    // docs/ci.md, "testrig ci pipeline and testrig ci check", with -o in the temp dir.
+    Path out = dir.resolve("testrig-pipeline.yml");
+    assertEquals(
+        0,
+        run(
+            "ci",
+            "pipeline",
+            "-f",
+            "examples/postgres-ssl/testrig.yml",
+            "--image",
+            "registry.gitlab.com/testrig/testrig:1.2.3",
+            "-o",
+            out.toString()));
+    assertTrue(
+        this.out.toString().startsWith(out + ": 4 config(s) in 4 job(s)\n"), this.out.toString());
+    assertEquals(0, CiTemplatesTest.validate(List.of(out)).exitCode());
+    this.out.getBuffer().setLength(0);
+    assertEquals(
+        0,
+        run(
+            "ci",
+            "check",
+            "-f",
+            "examples/postgres-ssl/testrig.yml",
+            "--only",
+            "tlsv1_2-true",
+            "--only",
+            "tlsv1_3-false"));
+    assertTrue(this.out.toString().contains(": 2 config(s) selected"), this.out.toString());
+  }
+
+  @Test
   void aRigWithoutMatrixIsOneJobWithoutOnly() throws IOException {
     Path rig = rig("");
     JsonNode doc = generate(rig, dir.resolve("child.yml"));
