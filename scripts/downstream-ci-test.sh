@@ -86,6 +86,8 @@ if [ "$fan_out" = child-pipeline ]; then
   # Two stacks at a time: the machine is shared (each child job brings up its own postgres).
   gcl_run --concurrency 2 >"$out/job.log" 2>&1 || status=$?
   cat "$out/job.log"
+  # gitlab-ci-local's trigger job passes whatever its child jobs did (no strategy: depend).
+  if grep -qE '^ FAIL ' "$out/job.log"; then status=1; fi
   gen="$work/.gitlab-ci-local/artifacts/testrig-configs/testrig-pipeline.yml"
   [ -f "$gen" ] || { echo "downstream: the .pre job generated no child pipeline (exit $status)" >&2; exit 1; }
   cp "$gen" "$out/child-pipeline.yml"

@@ -38,14 +38,22 @@ public record Shard(int index, int total) {
     }
   }
 
-  /** From CI_NODE_INDEX/CI_NODE_TOTAL; {@link #NONE} when neither is set. */
+  /**
+   * From CI_NODE_INDEX/CI_NODE_TOTAL; {@link #NONE} unless CI_NODE_TOTAL is above 1. GitLab sets
+   * CI_NODE_TOTAL=1 and no CI_NODE_INDEX for a job without {@code parallel}
+   * (https://docs.gitlab.com/ci/variables/predefined_variables/); gitlab-ci-local sets the index to
+   * the text "null" then.
+   */
   public static Shard fromEnv(Map<String, String> env) {
-    String i = env.get("CI_NODE_INDEX");
     String n = env.get("CI_NODE_TOTAL");
-    if ((i == null || i.isBlank()) && (n == null || n.isBlank())) {
+    if (n == null || n.isBlank()) {
       return NONE;
     }
-    return new Shard(number("CI_NODE_INDEX", i), number("CI_NODE_TOTAL", n));
+    int total = number("CI_NODE_TOTAL", n);
+    if (total <= 1) {
+      return NONE;
+    }
+    return new Shard(number("CI_NODE_INDEX", env.get("CI_NODE_INDEX")), total);
   }
 
   private static int number(String name, String value) {

@@ -41,8 +41,20 @@ class ShardTest {
             () -> Shard.fromEnv(Map.of("CI_NODE_INDEX", "4", "CI_NODE_TOTAL", "3")));
     assertEquals(ExitCode.BAD_INPUT, e.exitCode());
     assertEquals("CI_NODE_INDEX=4 CI_NODE_TOTAL=3: need 1 <= index <= total", e.getMessage());
-    e = assertThrows(TestrigException.class, () -> Shard.fromEnv(Map.of("CI_NODE_INDEX", "x")));
+    e =
+        assertThrows(
+            TestrigException.class,
+            () -> Shard.fromEnv(Map.of("CI_NODE_INDEX", "x", "CI_NODE_TOTAL", "2")));
     assertEquals("CI_NODE_INDEX='x': expected a whole number", e.getMessage());
+  }
+
+  @Test
+  void aJobWithoutParallelIsNoShard() {
+    // GitLab: CI_NODE_TOTAL=1 and no index; gitlab-ci-local: CI_NODE_INDEX=null (this failed
+    // every suite under gitlab-ci-local before).
+    assertSame(Shard.NONE, Shard.fromEnv(Map.of("CI_NODE_TOTAL", "1")));
+    assertSame(Shard.NONE, Shard.fromEnv(Map.of("CI_NODE_TOTAL", "1", "CI_NODE_INDEX", "null")));
+    assertSame(Shard.NONE, Shard.fromEnv(Map.of("CI_NODE_INDEX", "3")));
   }
 
   @Test
