@@ -116,4 +116,33 @@ class DownstreamCiIT {
       assertEquals(0, ImageSupport.rootCount(xml, "errors"), xml);
     }
   }
+
+  /**
+   * A typo in the component's `matrix` fails the .pre job, naming the valid configs; no test job
+   * starts.
+   */
+  @Test
+  void aConfigTypoFailsTheCheckBeforeAnyTestJobStarts() {
+    Exec.Result r =
+        ImageSupport.EXEC.run(
+            List.of(
+                "bash",
+                "scripts/downstream-ci-test.sh",
+                ImageSupport.IMAGE,
+                "tlsv1_2-true, tlsv1_4-true",
+                "examples/postgres-ssl",
+                "child-pipeline"),
+            Duration.ofMinutes(10));
+    String all = r.stdout() + r.stderr();
+    assertEquals(1, r.exitCode(), () -> ImageSupport.tail(all));
+    assertTrue(r.stdout().contains("FAIL  testrig-configs"), all);
+    assertTrue(
+        r.stdout()
+            .contains(
+                "unknown matrix config 'tlsv1_4-true' (valid: all,"
+                    + " ssl.min_protocol=TLSv1.2,features.client_cert=true (tlsv1_2-true)"),
+        all);
+    assertFalse(r.stdout().contains("testrig run"), all);
+    assertFalse(r.stdout().contains("starting testrig-image-it:latest (test)"), all);
+  }
 }
