@@ -86,6 +86,9 @@ final class CiPipelineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (image == null || image.isBlank()) {
+      throw TestrigException.badInput("--image: none given and $CI_JOB_IMAGE is not set");
+    }
     ChildPipeline.Options opts =
         new ChildPipeline.Options(
             select.file.toString(),
