@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       GcCommand.class,
       EngineCommand.class,
+      CiCommand.class,
       AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

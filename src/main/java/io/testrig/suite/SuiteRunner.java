@@ -59,6 +59,7 @@ public final class SuiteRunner {
   private final Path artifactDir;
   private final Redactor redactor;
   private final Path junitConsole;
+  private final Shard shard;
 
   /** The console launcher comes from TESTRIG_JUNIT_CONSOLE or the builder image's path. */
   public SuiteRunner(Engine engine, Path artifactDir, Redactor redactor) {
@@ -70,10 +71,19 @@ public final class SuiteRunner {
    * @param junitConsole path of junit-platform-console-standalone.jar
    */
   public SuiteRunner(Engine engine, Path artifactDir, Redactor redactor, Path junitConsole) {
+    this(engine, artifactDir, redactor, junitConsole, Shard.fromEnv(System.getenv()));
+  }
+
+  /**
+   * @param shard this job's part of each suite (GitLab's CI_NODE_INDEX of CI_NODE_TOTAL)
+   */
+  public SuiteRunner(
+      Engine engine, Path artifactDir, Redactor redactor, Path junitConsole, Shard shard) {
     this.engine = engine;
     this.artifactDir = artifactDir;
     this.redactor = redactor;
     this.junitConsole = junitConsole;
+    this.shard = shard;
   }
 
   /** Where a suite's files go: {@code <artifactDir>/suites/<name>}. */
@@ -84,6 +94,8 @@ public final class SuiteRunner {
   public SuiteResult run(SuiteSpec spec, SuiteTarget target) {
     boolean local = spec.junit() != null && (spec.image() == null || isTrue(spec.junit().local()));
     check(spec, target, local);
+    spec = shard.spec(spec, target.rigDir());
+    target = shard.target(target);
     Path dir = freshDir(spec.name());
     return local ? runLocal(spec, target, dir) : runContainer(spec, target, dir);
   }

@@ -141,6 +141,11 @@ class ImageIT {
     Exec.Result version = run(List.of("-e", "TESTRIG_DOCKERD=never"), List.of("--version"), null);
     assertEquals(0, version.exitCode(), version.stderr());
     assertTrue(version.stdout().startsWith("testrig "), version.stdout());
+    // `docker run IMAGE ci ...` is testrig's, like run or gc (the entrypoint knows the command).
+    Exec.Result ci =
+        run(List.of("-e", "TESTRIG_DOCKERD=never"), List.of("ci", "pipeline", "--help"), null);
+    assertEquals(0, ci.exitCode(), ci.stderr());
+    assertTrue(ci.stdout().startsWith("Usage: testrig ci pipeline"), ci.stdout());
     // `sh -c` with arguments and an exit code, as `docker run IMAGE sh -c ...` passes them.
     Exec.Result sh =
         run(
