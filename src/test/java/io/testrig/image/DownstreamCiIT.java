@@ -55,7 +55,7 @@ class DownstreamCiIT {
     assertTrue(ImageSupport.rootCount(xml, "tests") > 4, xml);
     assertEquals(0, ImageSupport.rootCount(xml, "failures"), xml);
     assertEquals(0, ImageSupport.rootCount(xml, "errors"), xml);
-    assertTrue(xml.contains("classname=\"test_postgres_ssl\""), xml);
+    assertTrue(xml.contains("classname=\"[" + CONFIG + "] test_postgres_ssl\""), xml);
   }
 
   /**
@@ -103,7 +103,7 @@ class DownstreamCiIT {
       String xml = Files.readString(junit);
       String config =
           configs.stream()
-              .filter(c -> xml.contains("name=\"testrig [" + c + "]\""))
+              .filter(c -> xml.contains("name=\"[" + c + "] testrig\""))
               .findFirst()
               .orElseThrow(() -> new AssertionError(junit + " names no config: " + xml));
       // Only its own config, and the suite's testsuite carries it too.
