@@ -10,6 +10,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateSyntaxException;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Rig;
@@ -280,6 +281,9 @@ public final class TemplateRenderer {
       Jinjava jinjava, Context base, String template, Map<String, Object> bindings) {
     JinjavaConfig config = jinjava.getGlobalConfig();
     Context context = new Context(base, bindings, config.getDisabled());
+    StrictUndefined undefined = StrictUndefined.current();
+    undefined.reset();
+    context.setDynamicVariableResolver(undefined::resolve);
     JinjavaInterpreter interpreter =
         config.getInterpreterFactory().newInstance(jinjava, context, config);
     JinjavaInterpreter.pushCurrent(interpreter);
@@ -325,10 +329,20 @@ public final class TemplateRenderer {
     for (Filter f : List.copyOf(jinjava.getGlobalContext().getAllFilters())) {
       jinjava.getGlobalContext().registerFilter(new SecretAwareFilter(f));
     }
+    for (String name : List.of("defined", "undefined")) {
+      ExpTest test = jinjava.getGlobalContext().getExpTest(name);
+      jinjava.getGlobalContext().registerExpTest(new ForgivingTest(test));
+    }
     return jinjava;
   }
 
   private static void fail(Rig rig, Job job, RenderResult r, RootedLocator locator) {
+    StrictUndefined.Use undefined = StrictUndefined.current().first();
+    if (undefined != null && locator.violation() == null) {
+      String line = undefined.line() > 0 ? ":" + undefined.line() : "";
+      throw TestrigException.badInput(
+          display(rig, job.source()) + line + ": undefined: '" + undefined.name() + "'");
+    }
     if (r.getErrors().isEmpty()) {
       return;
     }
@@ -478,6 +492,33 @@ public final class TemplateRenderer {
     } catch (IOException e) {
       throw TestrigException.io(
           root + ": cannot remove the render directory: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The {@code defined} and {@code undefined} tests: they may see an undefined name, which {@link
+   * StrictUndefined} must then not report.
+   */
+  private record ForgivingTest(ExpTest delegate) implements ExpTest {
+    @Override
+    public String getName() {
+      return delegate.getName();
+    }
+
+    @Override
+    public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+      if (var == null) {
+        StrictUndefined.current().forgive();
+      }
+      return delegate.evaluate(var, interpreter, args);
+    }
+
+    @Override
+    public boolean evaluateNegated(Object var, JinjavaInterpreter interpreter, Object... args) {
+      if (var == null) {
+        StrictUndefined.current().forgive();
+      }
+      return delegate.evaluateNegated(var, interpreter, args);
     }
   }
 

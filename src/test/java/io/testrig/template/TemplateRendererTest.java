@@ -443,4 +443,34 @@ class TemplateRendererTest {
       assertFalse(Files.exists(dir.path().resolve("f000")));
     }
   }
+
+  @Test
+  void undefinedNamesInsideExpressionsFailNamingTemplateLineAndName() {
+    // Issue 7 item 12: jinjava only checked whether the whole expression was null.
+    Rig rig = rig("");
+    Map<String, String> cases =
+        Map.of(
+            "{{ 1 + nope }}", "nope",
+            "{{ nope ~ 'x' }}", "nope",
+            "{% if nope == 1 %}y{% endif %}", "nope",
+            "{{ [nope] }}", "nope",
+            "{{ db.name ~ missing_too | upper }}", "missing_too",
+            "{% for x in [1] %}{{ x + gone }}{% endfor %}", "gone");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      tpl("u.j2", "line one\n" + c.getKey());
+      TestrigException e = renderFails(rig);
+      assertEquals("t/u.j2:2: undefined: '" + c.getValue() + "'", e.getMessage(), c.getKey());
+    }
+  }
+
+  @Test
+  void definedTestsAndDefaultStillSeeUndefinedNames() throws IOException {
+    Rig rig = rig("");
+    tpl(
+        "d.j2",
+        "{{ nope is defined }} {{ nope is undefined }} {{ nope is not defined }}"
+            + " {{ nope | default('x') }} {% if nope is defined and nope > 1 %}y{% endif %}"
+            + " {{ db.name is defined }}");
+    assertEquals("false true true x  true\n", render(rig).read("d"));
+  }
 }
