@@ -91,6 +91,8 @@ final class SecretAwareFilter implements Filter {
 
   /** {@code default} exists to replace an undefined value: see {@link StrictUndefined}. */
   private void forgiveUndefined(Object var) {
+    // Every filter call is a point where a long render checks its deadline.
+    TemplateLimits.checkClock();
     if (var == null && ("default".equals(getName()) || "d".equals(getName()))) {
       StrictUndefined.current().forgive();
     }

@@ -39,6 +39,7 @@ final class StrictUndefined {
 
   /** The dynamic variable resolver: called only for names without a value; records them. */
   Object resolve(String name) {
+    TemplateLimits.checkClock();
     JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
     uses.addLast(new Use(name, interpreter == null ? 0 : interpreter.getLineNumber()));
     return null;

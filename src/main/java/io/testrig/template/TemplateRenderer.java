@@ -52,9 +52,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Sandbox}).
  */
 public final class TemplateRenderer {
-  /** Outputs above this size are refused (a runaway loop), as jinjava's own limit reports. */
-  static final long MAX_OUTPUT_BYTES = 16L * 1024 * 1024;
-
   private static final Set<PosixFilePermission> OWNER_RW =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
@@ -74,7 +71,7 @@ public final class TemplateRenderer {
       SecretStore store,
       Map<String, Object> values,
       Map<String, Object> extraContext) {
-    return render(rig, dir, store, values, extraContext, 0);
+    return render(rig, dir, store, values, extraContext, 0, TemplateLimits.DEFAULT);
   }
 
   /** As {@link #render}, with {@code threads} workers (0: {@link #threads}'s choice). */
@@ -85,6 +82,18 @@ public final class TemplateRenderer {
       Map<String, Object> values,
       Map<String, Object> extraContext,
       int threads) {
+    return render(rig, dir, store, values, extraContext, threads, TemplateLimits.DEFAULT);
+  }
+
+  /** As {@link #render}, with {@code threads} workers and the given limits. */
+  static io.testrig.template.RenderResult render(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> values,
+      Map<String, Object> extraContext,
+      int threads,
+      TemplateLimits limits) {
     List<Job> jobs = Sources.collect(rig, dir.path());
     Map<String, Object> context = new HashMap<>(values);
     Map<String, Object> run = new LinkedHashMap<>();
@@ -111,8 +120,10 @@ public final class TemplateRenderer {
     int n = jobs.size();
     io.testrig.template.RenderResult.Output[] outputs =
         new io.testrig.template.RenderResult.Output[n];
+    boolean ok = false;
     try {
-      renderAll(rig, dir, store, context, jobs, tmp, outputs, threads > 0 ? threads : threads(n));
+      Batch batch = new Batch(rig, dir, store, context, jobs, tmp, limits);
+      renderAll(batch, outputs, threads > 0 ? threads : threads(n));
       // Every template rendered: only now touch the visible tree.
       for (int i = 0; i < n; i++) {
         Path target = jobs.get(i).output();
@@ -123,13 +134,27 @@ public final class TemplateRenderer {
             StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       }
+      ok = true;
     } catch (IOException e) {
       throw TestrigException.io("render failed: " + e.getMessage(), e);
     } finally {
-      deleteTree(tmp);
+      removeStage(tmp, ok);
     }
     return new io.testrig.template.RenderResult(List.of(outputs));
   }
+
+  /** What every worker of one render shares; read-only but for the stage directory. */
+  private record Batch(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> context,
+      List<Job> jobs,
+      Path tmp,
+      TemplateLimits limits) {}
+
+  /** Worker thread stack: deep enough for {@link TemplateLimits#maxNesting} with room to spare. */
+  static final long WORKER_STACK_BYTES = 64L * 1024 * 1024;
 
   /**
    * Templates are independent, so they render on every core: each worker thread has its own Jinjava
@@ -139,68 +164,122 @@ public final class TemplateRenderer {
    * templates with a lower index, so the error reported is always that of the first failing
    * template in source order, as with one thread. {@code -Dtestrig.render.threads=N} sets the
    * number of workers (bench/render.sh compares 1 with the default).
+   *
+   * <p>Workers run on their own threads with a {@value #WORKER_STACK_BYTES}-byte stack, so the
+   * depth a template may reach does not depend on the JVM's default; the calling thread waits at
+   * most until the render deadline, then gives up on them (they are daemons and stop at their next
+   * clock check).
    */
   private static void renderAll(
-      Rig rig,
-      RunDir dir,
-      SecretStore store,
-      Map<String, Object> context,
-      List<Job> jobs,
-      Path tmp,
-      io.testrig.template.RenderResult.Output[] outputs,
-      int threads) {
-    int n = jobs.size();
+      Batch batch, io.testrig.template.RenderResult.Output[] outputs, int threads) {
+    int n = batch.jobs.size();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger firstFailure = new AtomicInteger(Integer.MAX_VALUE);
     Throwable[] failures = new Throwable[n];
+    long deadline = System.nanoTime() + batch.limits.timeout().toNanos();
+    Map<Thread, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
     Runnable work =
         () -> {
+          TemplateLimits.startClock(deadline);
           Worker w = null;
           int i;
           while ((i = next.getAndIncrement()) < n && i < firstFailure.get()) {
+            running.put(Thread.currentThread(), i);
             try {
               if (w == null) {
-                w = new Worker(rig, dir, store, context);
+                w = new Worker(batch);
               }
-              outputs[i] = w.renderJob(jobs.get(i), tmp.resolve(Integer.toString(i)));
+              outputs[i] = w.renderJob(batch.jobs.get(i), batch.tmp.resolve(Integer.toString(i)));
             } catch (IOException e) {
               failures[i] = TestrigException.io("render failed: " + e.getMessage(), e);
               firstFailure.accumulateAndGet(i, Math::min);
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
               failures[i] = e;
+              firstFailure.accumulateAndGet(i, Math::min);
+            } catch (Error e) {
+              String where = display(batch.rig, batch.jobs.get(i).source());
+              failures[i] = batch.limits.asBadInput(where, e);
               firstFailure.accumulateAndGet(i, Math::min);
             }
           }
         };
-    List<Thread> helpers = new ArrayList<>();
-    for (int t = 1; t < Math.min(threads, n); t++) {
-      Thread th = new Thread(work, "testrig-render-" + t);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < Math.min(threads, n); t++) {
+      Thread th = new Thread(null, work, "testrig-render-" + t, WORKER_STACK_BYTES);
       th.setDaemon(true);
       th.start();
-      helpers.add(th);
+      workers.add(th);
     }
-    work.run();
-    for (Thread th : helpers) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          th.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+    for (Thread th : workers) {
+      if (!join(th, deadline)) {
+        firstFailure.set(-1); // no worker takes another template
+        Integer slow = running.get(th);
+        String where =
+            slow == null
+                ? batch.rig.file() + ": templates"
+                : display(batch.rig, batch.jobs.get(slow).source());
+        workers.forEach(TemplateRenderer::abandon);
+        throw TestrigException.badInput(
+            where + ": render time limit exceeded (" + batch.limits.seconds() + ")");
       }
     }
     int first = firstFailure.get();
     if (first != Integer.MAX_VALUE) {
-      Throwable f = failures[first];
-      if (f instanceof Error err) {
-        throw err;
+      throw (RuntimeException) failures[first];
+    }
+  }
+
+  /**
+   * Stops a worker that is past the deadline. Most renders stop themselves at their next clock
+   * check ({@link TemplateLimits#checkClock}), but a loop with an empty body passes none. The
+   * worker's jinjava state is its own and is dropped, and the store it shares is not saved after a
+   * failed render, so an asynchronous stop loses nothing; on a JDK that no longer supports it
+   * (20+), the daemon thread dies with the process instead.
+   */
+  @SuppressWarnings({"deprecation", "removal"})
+  private static void abandon(Thread th) {
+    try {
+      th.stop();
+    } catch (UnsupportedOperationException | SecurityException e) {
+      // See above: the thread is a daemon.
+    }
+  }
+
+  /** Waits for {@code th} until {@code deadline} (nanoTime); false when it is still running. */
+  private static boolean join(Thread th, long deadline) {
+    boolean interrupted = false;
+    try {
+      while (th.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          th.join(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-      throw (RuntimeException) f;
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Removes the stage directory. After a failure, a worker abandoned at the deadline may still be
+   * writing into it, and the failure matters more than a leftover inside the run directory (which
+   * is wiped with it).
+   */
+  private static void removeStage(Path tmp, boolean ok) {
+    try {
+      deleteTree(tmp);
+    } catch (TestrigException e) {
+      if (ok) {
+        throw e;
+      }
     }
   }
 
@@ -219,19 +298,23 @@ public final class TemplateRenderer {
     private final SecretStore store;
     private final AtomicBoolean touched = new AtomicBoolean();
     private final Map<String, Object> context;
-    private final RootedLocator locator = new RootedLocator();
+    private final RootedLocator locator;
     private final Jinjava jinjava;
     private final Context base;
 
-    Worker(Rig rig, RunDir dir, SecretStore store, Map<String, Object> shared) {
-      this.rig = rig;
-      this.dir = dir;
-      this.store = store;
-      this.context = new HashMap<>(shared);
+    private final TemplateLimits limits;
+
+    Worker(Batch batch) {
+      this.rig = batch.rig;
+      this.dir = batch.dir;
+      this.store = batch.store;
+      this.limits = batch.limits;
+      this.locator = new RootedLocator(limits.maxIncludes());
+      this.context = new HashMap<>(batch.context);
       for (String ns : store.namespaces()) {
         context.put(ns, new SecretNode(store, ns, touched));
       }
-      this.jinjava = newJinjava(locator);
+      this.jinjava = newJinjava(locator, limits);
       this.base = jinjava.getGlobalContextCopy();
     }
 
@@ -242,6 +325,10 @@ public final class TemplateRenderer {
         touched.set(false);
         locator.root(job.root());
         String text = read(rig, job.source());
+        String tooDeep = limits.checkNesting(text);
+        if (tooDeep != null) {
+          throw TestrigException.badInput(display(rig, job.source()) + ":" + tooDeep);
+        }
         RenderResult r = renderOne(jinjava, base, text, context);
         fail(rig, job, r, locator);
         String out = r.getOutput();
@@ -315,14 +402,14 @@ public final class TemplateRenderer {
     }
   }
 
-  static Jinjava newJinjava(RootedLocator locator) {
+  static Jinjava newJinjava(RootedLocator locator, TemplateLimits limits) {
     JinjavaConfig config =
         JinjavaConfig.newBuilder()
             .withFailOnUnknownTokens(true)
             .withNestedInterpretationEnabled(false)
             .withElResolver(Sandbox.resolver())
             .withKeepTrailingNewline(true)
-            .withMaxOutputSize(MAX_OUTPUT_BYTES)
+            .withMaxOutputSize(limits.maxOutputBytes())
             .build();
     Jinjava jinjava = new Jinjava(config);
     jinjava.setResourceLocator(locator);

@@ -166,4 +166,30 @@ class RenderSecretsCliTest {
     assertEquals(2, r.code);
     assertTrue(r.err.startsWith("testrig: missing subcommand: show, rotate or wipe"), r.err);
   }
+
+  @Test
+  void aRenderThatHitsATemplateLimitExitsTwoOnOneLineAndWipesKeysAndConfig() {
+    // Issue 7 item 5: 3,000 nested ifs overflowed the stack: exit 1, a 1,025-line trace, and the
+    // run directory with ca.key and the leaf keys stayed.
+    Path proj = tmp.resolve("p");
+    write(
+        proj.resolve("testrig.yml"),
+        "templates:\n  - from: t\ncerts:\n  issue:\n    db: {dns: [db]}\n");
+    write(proj.resolve("t/a.j2"), "{{ password.db }}\n");
+    write(proj.resolve("t/deep.j2"), "{% if true %}".repeat(3000) + "{% endif %}".repeat(3000));
+    Result r = inRig(proj, "render");
+    assertEquals(2, r.code, r.err);
+    assertEquals("testrig: t/deep.j2:1: block tags nested deeper than 100 levels\n", r.err);
+    assertFalse(Files.exists(tmp.resolve("run")), "run directory wiped");
+  }
+
+  @Test
+  void aFailedCertsCommandRemovesTheRunDirectoryItMade() {
+    Path proj = tmp.resolve("p");
+    write(proj.resolve("testrig.yml"), "certs:\n  issue:\n    db: {dns: [db]}\n");
+    write(proj.resolve("bad.json"), "{ not json");
+    Result r = inRig(proj, "certs", "--config", proj.resolve("bad.json").toString());
+    assertEquals(2, r.code, r.err);
+    assertFalse(Files.exists(tmp.resolve("run")), "run directory wiped");
+  }
 }

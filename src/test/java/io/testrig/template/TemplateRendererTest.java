@@ -17,6 +17,7 @@ import io.testrig.secrets.SecretStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -472,5 +473,117 @@ class TemplateRendererTest {
             + " {{ nope | default('x') }} {% if nope is defined and nope > 1 %}y{% endif %}"
             + " {{ db.name is defined }}");
     assertEquals("false true true x  true\n", render(rig).read("d"));
+  }
+
+  private TestrigException renderFails(Rig rig, TemplateLimits limits) {
+    RunDir dir = RunDir.resolve(rig, tmp.resolve("run"));
+    SecretStore store = SecretStore.open(rig, dir, null, new Redactor());
+    Map<String, Object> values = Values.resolve(rig, store, Map.of(), Map.of(), Map.of());
+    TestrigException e =
+        assertThrows(
+            TestrigException.class,
+            () -> TemplateRenderer.render(rig, dir, store, values, Map.of(), 1, limits));
+    assertEquals(ExitCode.BAD_INPUT, e.exitCode(), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e;
+  }
+
+  @Test
+  void deepNestingAndLongFilterChainsAreRefusedBeforeJinjavaRecurses() throws IOException {
+    // Issue 7 items 5 and 14: each of these overflowed the stack (a Java Error, exit 1).
+    Rig rig = rig("");
+    Map<String, String> cases =
+        Map.of(
+            "{% if true %}".repeat(3000) + "{% endif %}".repeat(3000),
+            "t/u.j2:2: block tags nested deeper than 100 levels",
+            "{{ " + "[".repeat(20_000) + "]".repeat(20_000) + " }}",
+            "t/u.j2:2: brackets nested deeper than 100 levels",
+            "{{ " + "(".repeat(20_000) + "1" + ")".repeat(20_000) + " }}",
+            "t/u.j2:2: brackets nested deeper than 100 levels",
+            "{{ db.name" + "|lower".repeat(50_000) + " }}",
+            "t/u.j2:2: more than 100 filters in one expression");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      tpl("u.j2", "ok\n" + c.getKey());
+      assertEquals(c.getValue(), renderFails(rig).getMessage());
+    }
+    // Within the limits, and brackets inside strings do not count.
+    tpl(
+        "u.j2",
+        "{% if true %}".repeat(100)
+            + "{{ "
+            + "(".repeat(100)
+            + "1"
+            + ")".repeat(100)
+            + " }}"
+            + "{% endif %}".repeat(100)
+            + "{{ '((((((' ~ db.name"
+            + "|lower".repeat(100)
+            + " }}");
+    assertEquals("1((((((shop\n", render(rig).read("u"));
+  }
+
+  @Test
+  void aStackOverflowBeyondTheNestingCheckIsAOneLineErrorNamingTheTemplate() {
+    Rig rig = rig("");
+    tpl("u.j2", "{% if true %}".repeat(100_000) + "{% endif %}".repeat(100_000));
+    TemplateLimits unchecked =
+        new TemplateLimits(Integer.MAX_VALUE, 100, 1000, 1 << 20, Duration.ofSeconds(60));
+    assertEquals(
+        "t/u.j2: nested too deeply to render (stack overflow)",
+        renderFails(rig, unchecked).getMessage());
+  }
+
+  @Test
+  void aDoubleIncludeChainStopsAtTheIncludeLimit() {
+    // Issue 7 item 14: 30 levels, each including the next twice, is 2^30 renders.
+    Rig rig = rig("");
+    for (int k = 0; k < 30; k++) {
+      tpl(
+          String.format("inc/i%02d.txt", k),
+          String.format(
+              "{%% include 'inc/i%02d.txt' %%}{%% include 'inc/i%02d.txt' %%}", k + 1, k + 1));
+    }
+    tpl("inc/i30.txt", "x");
+    tpl("u.j2", "{% include 'inc/i00.txt' %}");
+    long start = System.nanoTime();
+    assertEquals(
+        "t/u.j2: more than 1000 include/import/extends loads in one template",
+        renderFails(rig).getMessage());
+    assertTrue(System.nanoTime() - start < 30_000_000_000L);
+  }
+
+  @Test
+  void outputSizeAndRenderTimeAreBounded() throws InterruptedException {
+    Rig rig = rig("");
+    tpl("u.j2", "{% for a in range(100) %}{{ db.name }}{% endfor %}");
+    TemplateLimits small = new TemplateLimits(100, 100, 1000, 100, Duration.ofSeconds(60));
+    String msg = renderFails(rig, small).getMessage();
+    assertTrue(msg.startsWith("t/u.j2:"), msg);
+    assertTrue(msg.contains("100"), msg);
+
+    TemplateLimits quick = new TemplateLimits(100, 100, 1000, 1 << 24, Duration.ofMillis(300));
+    // Lookups in the loop body check the clock ...
+    tpl(
+        "u.j2",
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+            + "{{ db.port }}{% endfor %}{% endfor %}{% endfor %}");
+    assertEquals(
+        "t/u.j2: render time limit exceeded (300 ms)", renderFails(rig, quick).getMessage());
+    // ... an empty body checks nothing: the worker is stopped at the deadline.
+    tpl(
+        "u.j2",
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+            + "{% endfor %}{% endfor %}{% endfor %}");
+    assertEquals(
+        "t/u.j2: render time limit exceeded (300 ms)", renderFails(rig, quick).getMessage());
+    for (int i = 0; i < 100 && renderThreadsAlive(); i++) {
+      Thread.sleep(50);
+    }
+    assertFalse(renderThreadsAlive(), "no render worker keeps running");
+  }
+
+  private static boolean renderThreadsAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().startsWith("testrig-render-"));
   }
 }
