@@ -586,4 +586,52 @@ class TemplateRendererTest {
     return Thread.getAllStackTraces().keySet().stream()
         .anyMatch(t -> t.isAlive() && t.getName().startsWith("testrig-render-"));
   }
+
+  @Test
+  void templateRootsOutsideTheRigDirectoryNeedOutsideRig() throws IOException {
+    // Issue 7 item 3: `from: /etc` copied /etc/shadow into the run directory.
+    write(tmp.resolve("elsewhere/secret.txt"), "not for the rig\n");
+    Path rigFile = tmp.resolve("proj/testrig.yml");
+    for (String from :
+        List.of(tmp.resolve("elsewhere").toString(), "../elsewhere", "t/../../elsewhere")) {
+      write(rigFile, "templates:\n  - from: \"" + from + "\"\n");
+      TestrigException e = renderFails(Fixtures.rig(rigFile));
+      assertTrue(
+          e.getMessage().startsWith(rigFile + ": templates[0].from: '" + from + "' lies outside"),
+          e.getMessage());
+      assertTrue(e.getMessage().endsWith("set outside_rig: true on this entry to allow it"));
+    }
+    // A root that is a link leading out counts as outside too.
+    Files.createSymbolicLink(tmp.resolve("proj/linked"), tmp.resolve("elsewhere"));
+    write(rigFile, "templates:\n  - from: linked\n");
+    assertTrue(renderFails(Fixtures.rig(rigFile)).getMessage().contains("lies outside"));
+    // The explicit opt-in works.
+    write(rigFile, "templates:\n  - {from: ../elsewhere, outside_rig: true}\n");
+    assertEquals("not for the rig\n", render(Fixtures.rig(rigFile)).read("secret.txt"));
+  }
+
+  @Test
+  void symlinkedSourcesLeavingTheTemplateRootAreRefused() throws IOException {
+    write(tmp.resolve("elsewhere/shadow"), "root:x:0\n");
+    tpl("ok.j2", "{{ db.name }}");
+    Files.createSymbolicLink(tmp.resolve("proj/t/shadow"), tmp.resolve("elsewhere/shadow"));
+    Rig rig = rig("");
+    TestrigException e = renderFails(rig);
+    assertEquals(
+        rig.file()
+            + ": templates[0].from: 't/shadow' is a symbolic link that leads outside the template"
+            + " root; refusing",
+        e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("run/shadow")));
+    // Also with outside_rig: the opt-in is about the root, not about links out of it.
+    write(tmp.resolve("proj/testrig.yml"), "templates:\n  - {from: t, outside_rig: true}\n");
+    assertTrue(
+        renderFails(Fixtures.rig(tmp.resolve("proj/testrig.yml")))
+            .getMessage()
+            .contains("symbolic link"));
+    // A link that stays inside the root is fine.
+    Files.delete(tmp.resolve("proj/t/shadow"));
+    Files.createSymbolicLink(tmp.resolve("proj/t/same.j2"), tmp.resolve("proj/t/ok.j2"));
+    assertEquals("shop\n", render(rig).read("same"));
+  }
 }
