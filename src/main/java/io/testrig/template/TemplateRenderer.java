@@ -22,6 +22,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -124,7 +125,10 @@ public final class TemplateRenderer {
     try {
       Batch batch = new Batch(rig, dir, store, context, jobs, tmp, limits);
       renderAll(batch, outputs, threads > 0 ? threads : threads(n));
-      // Every template rendered: only now touch the visible tree.
+      // Every template rendered: only now touch the visible tree, and never through a link.
+      for (Job job : jobs) {
+        dir.requireNoLinks(job.output());
+      }
       for (int i = 0; i < n; i++) {
         Path target = jobs.get(i).output();
         createDirs(dir.path(), target.getParent());
@@ -547,7 +551,7 @@ public final class TemplateRenderer {
 
   /** Output directories are 0755 so containers can read mounted config; the run dir is 0700. */
   private static void createDirs(Path runDir, Path dir) throws IOException {
-    if (dir.equals(runDir) || Files.isDirectory(dir)) {
+    if (dir.equals(runDir) || Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     createDirs(runDir, dir.getParent());

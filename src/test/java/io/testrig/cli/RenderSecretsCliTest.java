@@ -192,4 +192,59 @@ class RenderSecretsCliTest {
     assertEquals(2, r.code, r.err);
     assertFalse(Files.exists(tmp.resolve("run")), "run directory wiped");
   }
+
+  @Test
+  void writesNeverFollowASymlinkInAnAdoptedRunDirectory() throws Exception {
+    // Issue 7 item 2: with RD/etc -> /elsewhere, rendered files landed in /elsewhere.
+    Path proj = Fixtures.copy("basic", tmp);
+    assertEquals(0, inRig(proj, "render").code);
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Path etc = tmp.resolve("run/etc");
+    try (var s = Files.walk(etc)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.createSymbolicLink(etc, elsewhere);
+    Result r = inRig(proj, "render");
+    assertEquals(2, r.code, r.err);
+    assertEquals(
+        "testrig: "
+            + etc
+            + ": is a symbolic link inside the run directory; testrig never writes through one\n",
+        r.err);
+    try (var s = Files.list(elsewhere)) {
+      assertEquals(List.of(), s.toList(), "nothing lands behind the link");
+    }
+  }
+
+  @Test
+  void certsAndKeysNeverGoThroughALinkedCertsDirectory() throws Exception {
+    Path proj = tmp.resolve("p");
+    write(proj.resolve("testrig.yml"), "certs:\n  issue:\n    db: {dns: [db]}\n");
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Files.writeString(run.resolve(".testrig-run"), "");
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(run.resolve("certs"), elsewhere);
+    for (String command : List.of("certs", "render")) {
+      Result r = inRig(proj, command);
+      assertEquals(2, r.code, command + ": " + r.err);
+      assertTrue(r.err.contains(run.resolve("certs") + ": is a symbolic link"), r.err);
+      try (var s = Files.list(elsewhere)) {
+        assertEquals(List.of(), s.toList(), command + ": no key lands behind the link");
+      }
+    }
+  }
+
+  @Test
+  void aLinkedMarkerIsRefusedNotWrittenThrough() throws Exception {
+    Path proj = Fixtures.copy("basic", tmp);
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Path target = write(tmp.resolve("elsewhere/marker"), "x");
+    Files.createSymbolicLink(run.resolve(".testrig-run"), target);
+    Result r = inRig(proj, "render");
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains(".testrig-run: is a symbolic link"), r.err);
+    assertEquals("x", Files.readString(target));
+  }
 }
