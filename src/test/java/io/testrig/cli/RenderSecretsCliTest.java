@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.testrig.Fixtures;
+import io.testrig.core.SpecialFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -246,5 +247,30 @@ class RenderSecretsCliTest {
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.contains(".testrig-run: is a symbolic link"), r.err);
     assertEquals("x", Files.readString(target));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aConfigPathThatIsADeviceOrFifoIsRefusedAndLeftAlone() {
+    // Issue 7 item 1: --config /dev/null became a 0600 file holding every password.
+    Path proj = Fixtures.copy("basic", tmp);
+    Path dev = SpecialFiles.charDevice(tmp.resolve("null"));
+    Path fifo = SpecialFiles.fifo(tmp.resolve("pipe"));
+    for (Path special : List.of(dev, fifo)) {
+      Result r = inRig(proj, "render", "--config", special.toString());
+      assertEquals(2, r.code, r.err);
+      assertTrue(r.err.startsWith("testrig: --config " + special + ": is a "), r.err);
+      assertTrue(r.err.endsWith(", not a regular file; refusing to replace it\n"), r.err);
+      assertTrue(SpecialFiles.stillSpecial(special), special + " replaced");
+    }
+    // secrets.config in the rig file: the same, naming the rig file.
+    write(proj.resolve("testrig.yml"), "secrets: {config: ../pipe}\ntemplates:\n  - from: tpl\n");
+    Result r = inRig(proj, "secrets", "rotate", "password.db.app");
+    assertEquals(2, r.code, r.err);
+    assertTrue(
+        r.err.startsWith(
+            "testrig: " + proj.resolve("testrig.yml") + ": secrets.config " + fifo + ": is a FIFO"),
+        r.err);
+    assertTrue(SpecialFiles.stillSpecial(fifo));
   }
 }
