@@ -1,5 +1,6 @@
 package io.testrig.template;
 
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -27,6 +28,12 @@ final class StrictUndefined {
   /** An undefined name and the template line where it was used. */
   record Use(String name, int line) {}
 
+  /**
+   * Jinja's none literal: jinjava has no such keyword, {@code none} is just a name without a value
+   * there, so it must not count as undefined.
+   */
+  private static final java.util.Set<String> NONE = java.util.Set.of("none", "None");
+
   private final Deque<Use> uses = new ArrayDeque<>();
 
   static StrictUndefined current() {
@@ -41,8 +48,21 @@ final class StrictUndefined {
   Object resolve(String name) {
     TemplateLimits.checkClock();
     JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+    if (NONE.contains(name)
+        || (interpreter != null && definedAsNull(interpreter.getContext(), name))) {
+      return null; // {% set x = none %}: defined, its value is none
+    }
     uses.addLast(new Use(name, interpreter == null ? 0 : interpreter.getLineNumber()));
     return null;
+  }
+
+  private static boolean definedAsNull(Context context, String name) {
+    for (Context c = context; c != null; c = c.getParent()) {
+      if (c.getScope().containsKey(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A {@code defined} test or {@code default} filter consumed the latest undefined name. */

@@ -471,8 +471,8 @@ class TemplateRendererTest {
         "d.j2",
         "{{ nope is defined }} {{ nope is undefined }} {{ nope is not defined }}"
             + " {{ nope | default('x') }} {% if nope is defined and nope > 1 %}y{% endif %}"
-            + " {{ db.name is defined }}");
-    assertEquals("false true true x  true\n", render(rig).read("d"));
+            + " {{ db.name is defined }} {% set n = none %}{{ n is none }} {{ [n] }}");
+    assertEquals("false true true x  true true [null]\n", render(rig).read("d"));
   }
 
   private TestrigException renderFails(Rig rig, TemplateLimits limits) {
