@@ -463,6 +463,12 @@ public final class TemplateRenderer {
     if (origin > 0) {
       msg = msg.substring(0, origin);
     }
+    if (msg.startsWith("OutputTooBigException:")) {
+      // "OutputTooBigException: 16800000 byte output rendered, over limit of 16777216 bytes"
+      int over = msg.indexOf("over limit of ");
+      return "output larger than the limit"
+          + (over > 0 ? " of " + msg.substring(over + "over limit of ".length()) : "");
+    }
     String unknownToken = "UnknownTokenException: Unknown token found: ";
     if (msg.startsWith(unknownToken)) {
       return "undefined: '" + msg.substring(unknownToken.length()) + "'";
