@@ -12,6 +12,9 @@ import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateSyntaxException;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.tag.ForTag;
+import com.hubspot.jinjava.lib.tag.IfTag;
+import com.hubspot.jinjava.tree.TagNode;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Rig;
 import io.testrig.rig.TemplateSpec;
@@ -171,8 +174,9 @@ public final class TemplateRenderer {
    *
    * <p>Workers run on their own threads with a {@value #WORKER_STACK_BYTES}-byte stack, so the
    * depth a template may reach does not depend on the JVM's default; the calling thread waits at
-   * most until the render deadline, then gives up on them (they are daemons and stop at their next
-   * clock check).
+   * most until the render deadline, then gives up on them: they are daemons and stop themselves at
+   * their next clock check ({@link TemplateLimits#checkClock}). They are never stopped from
+   * outside: Thread.stop can hit a class initializer and break that class for the rest of the JVM.
    */
   private static void renderAll(
       Batch batch, io.testrig.template.RenderResult.Output[] outputs, int threads) {
@@ -222,7 +226,6 @@ public final class TemplateRenderer {
             slow == null
                 ? batch.rig.file() + ": templates"
                 : display(batch.rig, batch.jobs.get(slow).source());
-        workers.forEach(TemplateRenderer::abandon);
         throw TestrigException.badInput(
             where + ": render time limit exceeded (" + batch.limits.seconds() + ")");
       }
@@ -230,22 +233,6 @@ public final class TemplateRenderer {
     int first = firstFailure.get();
     if (first != Integer.MAX_VALUE) {
       throw (RuntimeException) failures[first];
-    }
-  }
-
-  /**
-   * Stops a worker that is past the deadline. Most renders stop themselves at their next clock
-   * check ({@link TemplateLimits#checkClock}), but a loop with an empty body passes none. The
-   * worker's jinjava state is its own and is dropped, and the store it shares is not saved after a
-   * failed render, so an asynchronous stop loses nothing; on a JDK that no longer supports it
-   * (20+), the daemon thread dies with the process instead.
-   */
-  @SuppressWarnings({"deprecation", "removal"})
-  private static void abandon(Thread th) {
-    try {
-      th.stop();
-    } catch (UnsupportedOperationException | SecurityException e) {
-      // See above: the thread is a daemon.
     }
   }
 
@@ -420,6 +407,29 @@ public final class TemplateRenderer {
     for (Filter f : List.copyOf(jinjava.getGlobalContext().getAllFilters())) {
       jinjava.getGlobalContext().registerFilter(new SecretAwareFilter(f));
     }
+    // Loops and conditionals check the render deadline each time they start, so a loop whose
+    // body looks nothing up (where the resolver and filter checks never run) still stops; the
+    // innermost loop between two checks is bounded by the size of what it iterates.
+    jinjava
+        .getGlobalContext()
+        .registerTag(
+            new ForTag() {
+              @Override
+              public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+                TemplateLimits.checkClock();
+                return super.interpret(tagNode, interpreter);
+              }
+            });
+    jinjava
+        .getGlobalContext()
+        .registerTag(
+            new IfTag() {
+              @Override
+              public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+                TemplateLimits.checkClock();
+                return super.interpret(tagNode, interpreter);
+              }
+            });
     for (String name : List.of("defined", "undefined")) {
       ExpTest test = jinjava.getGlobalContext().getExpTest(name);
       jinjava.getGlobalContext().registerExpTest(new ForgivingTest(test));
