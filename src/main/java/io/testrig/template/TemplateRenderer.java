@@ -441,8 +441,17 @@ public final class TemplateRenderer {
     StrictUndefined.Use undefined = StrictUndefined.current().first();
     if (undefined != null && locator.violation() == null) {
       String line = undefined.line() > 0 ? ":" + undefined.line() : "";
-      throw TestrigException.badInput(
-          display(rig, job.source()) + line + ": undefined: '" + undefined.name() + "'");
+      String what = "undefined: '" + undefined.name() + "'";
+      // jinjava's own error for a whole undefined expression names the full path (app.port);
+      // prefer it when it is about the same name.
+      for (TemplateError candidate : r.getErrors()) {
+        String d = describe(candidate);
+        if (d.startsWith("undefined: '" + undefined.name() + ".")) {
+          what = d;
+          break;
+        }
+      }
+      throw TestrigException.badInput(display(rig, job.source()) + line + ": " + what);
     }
     if (r.getErrors().isEmpty()) {
       return;

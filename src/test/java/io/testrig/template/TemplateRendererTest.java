@@ -456,7 +456,9 @@ class TemplateRendererTest {
             "{% if nope == 1 %}y{% endif %}", "nope",
             "{{ [nope] }}", "nope",
             "{{ db.name ~ missing_too | upper }}", "missing_too",
-            "{% for x in [1] %}{{ x + gone }}{% endfor %}", "gone");
+            "{% for x in [1] %}{{ x + gone }}{% endfor %}", "gone",
+            "{{ app.no_such_value }}", "app.no_such_value",
+            "{{ 1 + app.port }}", "app");
     for (Map.Entry<String, String> c : cases.entrySet()) {
       tpl("u.j2", "line one\n" + c.getKey());
       TestrigException e = renderFails(rig);
