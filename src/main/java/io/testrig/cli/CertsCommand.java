@@ -73,10 +73,19 @@ final class CertsCommand implements Callable<Integer> {
           return null;
         });
     RunDir runDir = RunDir.resolve(r, rig.runDir);
-    SecretStore store = SecretStore.open(r, runDir, rig.config, root.redactor);
-    PkiResult result =
-        withFile(certs, c -> Pki.issue(c, r.dir(), runDir.certsDir(), store::secret));
-    store.save();
+    PkiResult result;
+    try {
+      SecretStore store = SecretStore.open(r, runDir, rig.config, root.redactor);
+      CertsSpec spec = certs;
+      result = withFile(spec, c -> Pki.issue(c, r.dir(), runDir.certsDir(), store::secret));
+      store.save();
+    } catch (RuntimeException | Error e) {
+      // A failed issue leaves no CA key behind in a run directory made just now.
+      if (runDir.createdNow()) {
+        runDir.wipe();
+      }
+      throw e;
+    }
     X509Certificate ca = result.caCert();
     out.printf(
         "ca: %s (%s, expires %s)%n",

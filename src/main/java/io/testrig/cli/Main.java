@@ -26,7 +26,24 @@ public final class Main {
 
   /** Runs testrig with the given writers; tests call this instead of swapping System.out. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return commandLine(out, err).execute(args);
+    CommandLine cl = commandLine(out, err);
+    try {
+      return cl.execute(args);
+    } catch (StackOverflowError | OutOfMemoryError e) {
+      // picocli hands only Exceptions to the handler below. Where testrig knows the input at
+      // fault (a template), it reports it itself; this is the last resort: still one line, exit 2
+      // (the input was too big or too deep for this JVM), never a thousand-line trace.
+      PrintWriter e2 = cl.getErr();
+      e2.println(
+          "testrig: the input is too large or too deeply nested for this JVM ("
+              + e.getClass().getSimpleName()
+              + ")");
+      if (((TestrigCommand) cl.getCommand()).stacktrace) {
+        e.printStackTrace(e2);
+      }
+      e2.flush();
+      return ExitCode.BAD_INPUT.code();
+    }
   }
 
   /**

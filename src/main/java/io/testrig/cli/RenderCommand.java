@@ -72,8 +72,9 @@ final class RenderCommand implements Callable<Integer> {
             micros / 1000.0, processCpuMicros / 1000.0, cpuMicros / 1000.0);
       }
       return 0;
-    } catch (RuntimeException e) {
-      // A failed render leaves nothing behind: a run dir made just now goes again.
+    } catch (RuntimeException | Error e) {
+      // A failed render leaves nothing behind: a run dir made just now goes again, with its CA key
+      // and leaf keys; also after a Java Error (issue 7 item 5).
       if (dir.createdNow()) {
         dir.wipe();
       }

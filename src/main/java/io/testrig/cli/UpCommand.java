@@ -70,7 +70,7 @@ final class UpCommand implements Callable<Integer> {
           "stack %s is up (%d services); remove it with: testrig down -p %s%n",
           stack.projectName(), ready, stack.projectName());
       out.println(stack.projectName());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // Nothing of a failed `up` stays behind: the stack removed itself, the secrets go too.
       dir.wipe();
       throw e;

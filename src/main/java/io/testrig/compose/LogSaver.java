@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import io.testrig.core.Redactor;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +38,7 @@ final class LogSaver {
             String name = ids.size() == 1 ? service : service + "-" + (i + 1);
             Path file = dir.resolve(name + ".log");
             String text = redactor.redact(read(client, ids.get(i)));
+            SafePaths.requireFileTarget(file, "artifact");
             try {
               Files.writeString(file, text, StandardCharsets.UTF_8);
             } catch (IOException e) {

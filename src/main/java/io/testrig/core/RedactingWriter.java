@@ -19,12 +19,15 @@ public final class RedactingWriter extends Writer {
 
   @Override
   public synchronized void write(char[] cbuf, int off, int len) throws IOException {
+    int from = off;
     for (int i = off; i < off + len; i++) {
-      line.append(cbuf[i]);
       if (cbuf[i] == '\n') {
+        line.append(cbuf, from, i + 1 - from);
         emit();
+        from = i + 1;
       }
     }
+    line.append(cbuf, from, off + len - from);
   }
 
   private void emit() throws IOException {

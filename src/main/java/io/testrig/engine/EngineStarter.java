@@ -2,6 +2,7 @@ package io.testrig.engine;
 
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,7 @@ public final class EngineStarter {
         "setsid nohup \"$@\" >" + shellQuote(log.toString()) + " 2>&1 </dev/null & echo $!";
     List<String> cmd = new ArrayList<>(List.of("sh", "-c", script, "sh"));
     cmd.addAll(args);
+    SafePaths.requireFileTarget(log, "dockerd log");
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
     } catch (IOException e) {

@@ -51,7 +51,10 @@ final class CaCache {
     // Two runs on one machine may start at once: only one of them creates the CA.
     try (FileChannel ch =
             FileChannel.open(
-                dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                dir.resolve(".lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
         FileLock lock = ch.lock()) {
       Path cert = dir.resolve(CERT);
       Path key = dir.resolve(KEY);

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +29,10 @@ final class SecureFiles {
 
   static void write(Path target, byte[] content, Set<PosixFilePermission> mode) {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    // Never write through a link (issue 7 item 2): rename(2) replaces a link at the target itself,
+    // but a linked parent would put the key elsewhere.
+    refuseLink(target.getParent());
+    refuseLink(target);
     try {
       Files.deleteIfExists(tmp);
       // Created with owner write even for 0400 files: the mode applies to later opens, this open
@@ -60,13 +65,21 @@ final class SecureFiles {
 
   /** Creates a directory (and parents) with {@code mode} when missing; keeps an existing one. */
   static void directory(Path dir, Set<PosixFilePermission> mode) {
+    refuseLink(dir);
     try {
-      if (!Files.isDirectory(dir)) {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, mode);
       }
     } catch (IOException e) {
       throw TestrigException.io("cannot create directory " + dir + ": " + e, e);
+    }
+  }
+
+  static void refuseLink(Path p) {
+    if (p != null && Files.isSymbolicLink(p)) {
+      throw TestrigException.badInput(
+          p + ": is a symbolic link; testrig never writes keys or certificates through one");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.testrig.report;
 
 import io.testrig.core.Redactor;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -148,6 +149,7 @@ public final class JUnitWriter {
    */
   public static Result write(Report report, Path out, Redactor redactor, Options options) {
     Report prepared = prepare(report.ensureNotEmpty(), redactor);
+    SafePaths.requireFileTarget(out, "report");
     Path dir = out.toAbsolutePath().getParent();
     Path tmp = null;
     try {

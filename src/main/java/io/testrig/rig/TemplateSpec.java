@@ -10,9 +10,18 @@ package io.testrig.rig;
  * @param stripSuffix suffix removed from output file names; default {@code .j2}
  * @param mode octal mode for every output (e.g. {@code "0644"}); by default sources keep their mode
  *     and outputs that contain a secret are 0600
+ * @param outsideRig {@code true} allows {@code from} to lie outside the rig file's directory tree
+ *     (an absolute path, {@code ..}, or a symbolic link leading out); by default that is refused,
+ *     so a rig file cannot copy e.g. /etc into the run directory by accident
  */
-public record TemplateSpec(String from, String to, String stripSuffix, String mode) {
+public record TemplateSpec(
+    String from, String to, String stripSuffix, String mode, Boolean outsideRig) {
+  public TemplateSpec(String from, String to, String stripSuffix, String mode) {
+    this(from, to, stripSuffix, mode, false);
+  }
+
   public TemplateSpec {
+    outsideRig = outsideRig != null && outsideRig;
     to = to == null ? "." : to;
     stripSuffix = stripSuffix == null ? ".j2" : stripSuffix;
   }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,8 +35,15 @@ public final class Orphans {
    */
   public static void claim(RunDir dir, ProcessHandle owner) {
     try {
+      // NOFOLLOW_LINKS (O_NOFOLLOW): an adopted run directory may hold a planted link.
       Files.writeString(
-          dir.path().resolve(OWNER_FILE), Labels.owner(owner) + "\n", StandardCharsets.UTF_8);
+          dir.path().resolve(OWNER_FILE),
+          Labels.owner(owner) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       // Only gc's sweep needs it; the run itself wipes the directory in every other case.
     }

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -95,6 +96,36 @@ public final class RunDir {
   /** True when this invocation created the directory (a failed render then removes it again). */
   public boolean createdNow() {
     return createdNow;
+  }
+
+  /**
+   * Checks that writing {@code target} (a path inside the run directory) follows no symbolic link:
+   * every component from the run directory down to {@code target}, the target included, must be a
+   * real directory (or, for the target, a regular file) or missing. An adopted run directory
+   * ({@code --run-dir}) may hold links planted by anyone who could write there, and a write through
+   * {@code <run dir>/postgres -> /elsewhere} would put rendered secrets or keys elsewhere (issue 7,
+   * item 2). The run directory is 0700 and ours, so nothing can change between check and write.
+   *
+   * @throws TestrigException exit 2 naming the link
+   */
+  public void requireNoLinks(Path target) {
+    Path abs = target.toAbsolutePath().normalize();
+    if (!abs.startsWith(path)) {
+      throw TestrigException.badInput(abs + ": outside the run directory " + path + "; refusing");
+    }
+    Path p = path;
+    for (Path part : path.relativize(abs)) {
+      p = p.resolve(part);
+      if (Files.isSymbolicLink(p)) {
+        throw TestrigException.badInput(
+            p + ": is a symbolic link inside the run directory; testrig never writes through one");
+      }
+      if (!p.equals(abs)
+          && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw TestrigException.badInput(p + ": expected a directory inside the run directory");
+      }
+    }
   }
 
   public boolean exists() {
@@ -197,11 +228,19 @@ public final class RunDir {
                 + "); refusing to use it");
       }
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      if (!Files.exists(dir.resolve(MARKER))) {
+      Path marker = dir.resolve(MARKER);
+      if (Files.isSymbolicLink(marker)) {
+        throw TestrigException.badInput(
+            marker
+                + ": is a symbolic link inside the run directory; testrig never writes through one");
+      }
+      if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
         Files.writeString(
-            dir.resolve(MARKER),
+            marker,
             "testrig run directory; `testrig secrets wipe` removes it\n",
-            StandardCharsets.UTF_8);
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
       }
       return new RunDir(dir, created);
     } catch (IOException e) {

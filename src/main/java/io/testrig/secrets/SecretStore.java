@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.testrig.core.Redactor;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Rig;
 import java.io.IOException;
@@ -85,6 +86,13 @@ public final class SecretStore {
     } else {
       file = runDir.configFile();
       persistent = false;
+    }
+    if (persistentConfig != null) {
+      SafePaths.requireFileTarget(file, "--config");
+    } else if (persistent) {
+      SafePaths.requireFileTarget(file, rig.file() + ": secrets.config");
+    } else {
+      runDir.requireNoLinks(file);
     }
     Map<String, Generator> gens = new TreeMap<>();
     for (String name : List.of("password", "token", "hex", "uuid")) {
@@ -264,6 +272,7 @@ public final class SecretStore {
    * never sees a half-written file and a crash leaves the old one.
    */
   public synchronized void save() {
+    SafePaths.requireFileTarget(file, "config");
     try {
       Path dir = file.getParent();
       if (!Files.isDirectory(dir)) {

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.StreamType;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -147,6 +148,7 @@ final class ContainerRun {
 
   /** The container's whole log, stdout and stderr, with the engine's timestamps, redacted. */
   private Path saveLog(String id, Path file) {
+    SafePaths.requireFileTarget(file, "artifact");
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         LogSink sink = new LogSink(w, redactor)) {
       docker

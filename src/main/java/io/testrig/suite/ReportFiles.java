@@ -1,6 +1,7 @@
 package io.testrig.suite;
 
 import io.testrig.core.Redactor;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ final class ReportFiles {
           continue;
         }
         Files.createDirectories(target.getParent());
+        SafePaths.requireFileTarget(target, "artifact");
         Files.write(target, redact(in.readAllBytes(), redactor));
         files.add(target);
       }
@@ -72,6 +74,7 @@ final class ReportFiles {
         byte[] raw = Files.readAllBytes(f);
         byte[] masked = redact(raw, redactor);
         if (masked != raw) {
+          SafePaths.requireFileTarget(f, "artifact");
           Files.write(f, masked);
         }
       }

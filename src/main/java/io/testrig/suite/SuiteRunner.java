@@ -9,6 +9,7 @@ import io.testrig.core.Durations;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
+import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
 import io.testrig.rig.SuiteSpec;
@@ -425,6 +426,7 @@ public final class SuiteRunner {
   }
 
   private static void writeLog(Path log, String text) {
+    SafePaths.requireFileTarget(log, "artifact");
     try {
       Files.writeString(log, text, StandardCharsets.UTF_8);
     } catch (IOException e) {

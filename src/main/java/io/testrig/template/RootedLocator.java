@@ -17,11 +17,19 @@ final class RootedLocator implements ResourceLocator {
   private Path root;
   private Path realRoot;
   private String violation;
+  private final int maxLoads;
+  private int loads;
+
+  /** {@code maxLoads}: loads per template ({@link TemplateLimits#maxIncludes}). */
+  RootedLocator(int maxLoads) {
+    this.maxLoads = maxLoads;
+  }
 
   void root(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = this.root.toRealPath();
     this.violation = null;
+    this.loads = 0;
   }
 
   /** The last refused name with the reason, or null. */
@@ -32,6 +40,12 @@ final class RootedLocator implements ResourceLocator {
   @Override
   public String getString(String fullName, Charset encoding, JinjavaInterpreter interpreter)
       throws IOException {
+    TemplateLimits.checkClock();
+    // A chain of templates that each include the next twice loads 2^depth files: bound the count.
+    if (++loads > maxLoads) {
+      throw new TemplateLimits.Exceeded(
+          "more than " + maxLoads + " include/import/extends loads in one template");
+    }
     Path p = root.resolve(fullName).normalize();
     if (!p.startsWith(root)) {
       return refuse(fullName, "is outside the template root " + root);

@@ -151,6 +151,7 @@ final class Sandbox {
 
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
+      TemplateLimits.checkClock();
       if (base instanceof Map<?, ?> m
           && property != null
           && !m.containsKey(property)

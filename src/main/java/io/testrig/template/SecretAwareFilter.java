@@ -27,6 +27,7 @@ final class SecretAwareFilter implements Filter {
 
   @Override
   public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+    forgiveUndefined(var);
     Object v = unwrap(var);
     if (args.length == 0 && plainB64(v)) {
       return b64(v);
@@ -37,6 +38,7 @@ final class SecretAwareFilter implements Filter {
   @Override
   public Object filter(
       Object var, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+    forgiveUndefined(var);
     if (args.length == 0 && kwargs.isEmpty()) {
       Object v = unwrap(var);
       if (plainB64(v)) {
@@ -85,6 +87,15 @@ final class SecretAwareFilter implements Filter {
 
   private static String b64(Object v) {
     return Base64.getEncoder().encodeToString(((String) v).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code default} exists to replace an undefined value: see {@link StrictUndefined}. */
+  private void forgiveUndefined(Object var) {
+    // Every filter call is a point where a long render checks its deadline.
+    TemplateLimits.checkClock();
+    if (var == null && ("default".equals(getName()) || "d".equals(getName()))) {
+      StrictUndefined.current().forgive();
+    }
   }
 
   static Object unwrap(Object o) {

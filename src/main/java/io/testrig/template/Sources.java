@@ -57,9 +57,19 @@ final class Sources {
                 + "': "
                 + (Files.exists(root) ? "not a directory" : "no such directory"));
       }
+      Path realRoot = confine(rig, spec, at, root);
       List<Path> files;
       try (Stream<Path> s = Files.walk(root)) {
         files = s.filter(Files::isRegularFile).sorted().toList();
+        for (Path f : files) {
+          if (!f.toRealPath().startsWith(realRoot)) {
+            throw TestrigException.badInput(
+                at
+                    + ".from: '"
+                    + rig.dir().relativize(f)
+                    + "' is a symbolic link that leads outside the template root; refusing");
+          }
+        }
       } catch (IOException e) {
         throw TestrigException.io(
             at + ".from: cannot list '" + spec.from() + "': " + e.getMessage(), e);
@@ -110,6 +120,30 @@ final class Sources {
       }
     }
     return jobs;
+  }
+
+  /**
+   * The template root's real path, after checking it lies in the rig file's directory tree (also
+   * after resolving symbolic links) unless the entry opts out with {@code outside_rig: true}:
+   * {@code from: /etc} or {@code from: ../..} would otherwise copy any readable file into the run
+   * directory, where compose mounts it into containers.
+   */
+  private static Path confine(Rig rig, TemplateSpec spec, String at, Path root) {
+    try {
+      Path realRoot = root.toRealPath();
+      if (!spec.outsideRig() && !realRoot.startsWith(rig.dir().toRealPath())) {
+        throw TestrigException.badInput(
+            at
+                + ".from: '"
+                + spec.from()
+                + "' lies outside the rig file's directory "
+                + rig.dir()
+                + "; set outside_rig: true on this entry to allow it");
+      }
+      return realRoot;
+    } catch (IOException e) {
+      throw TestrigException.io(at + ".from: cannot resolve '" + spec.from() + "': " + e, e);
+    }
   }
 
   private static int firstGlobSegment(String from) {

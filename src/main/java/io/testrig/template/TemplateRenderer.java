@@ -10,7 +10,11 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateSyntaxException;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.tag.ForTag;
+import com.hubspot.jinjava.lib.tag.IfTag;
+import com.hubspot.jinjava.tree.TagNode;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Rig;
 import io.testrig.rig.TemplateSpec;
@@ -21,6 +25,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -51,9 +56,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Sandbox}).
  */
 public final class TemplateRenderer {
-  /** Outputs above this size are refused (a runaway loop), as jinjava's own limit reports. */
-  static final long MAX_OUTPUT_BYTES = 16L * 1024 * 1024;
-
   private static final Set<PosixFilePermission> OWNER_RW =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
@@ -73,7 +75,7 @@ public final class TemplateRenderer {
       SecretStore store,
       Map<String, Object> values,
       Map<String, Object> extraContext) {
-    return render(rig, dir, store, values, extraContext, 0);
+    return render(rig, dir, store, values, extraContext, 0, TemplateLimits.DEFAULT);
   }
 
   /** As {@link #render}, with {@code threads} workers (0: {@link #threads}'s choice). */
@@ -84,6 +86,18 @@ public final class TemplateRenderer {
       Map<String, Object> values,
       Map<String, Object> extraContext,
       int threads) {
+    return render(rig, dir, store, values, extraContext, threads, TemplateLimits.DEFAULT);
+  }
+
+  /** As {@link #render}, with {@code threads} workers and the given limits. */
+  static io.testrig.template.RenderResult render(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> values,
+      Map<String, Object> extraContext,
+      int threads,
+      TemplateLimits limits) {
     List<Job> jobs = Sources.collect(rig, dir.path());
     Map<String, Object> context = new HashMap<>(values);
     Map<String, Object> run = new LinkedHashMap<>();
@@ -110,9 +124,14 @@ public final class TemplateRenderer {
     int n = jobs.size();
     io.testrig.template.RenderResult.Output[] outputs =
         new io.testrig.template.RenderResult.Output[n];
+    boolean ok = false;
     try {
-      renderAll(rig, dir, store, context, jobs, tmp, outputs, threads > 0 ? threads : threads(n));
-      // Every template rendered: only now touch the visible tree.
+      Batch batch = new Batch(rig, dir, store, context, jobs, tmp, limits);
+      renderAll(batch, outputs, threads > 0 ? threads : threads(n));
+      // Every template rendered: only now touch the visible tree, and never through a link.
+      for (Job job : jobs) {
+        dir.requireNoLinks(job.output());
+      }
       for (int i = 0; i < n; i++) {
         Path target = jobs.get(i).output();
         createDirs(dir.path(), target.getParent());
@@ -122,13 +141,27 @@ public final class TemplateRenderer {
             StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       }
+      ok = true;
     } catch (IOException e) {
       throw TestrigException.io("render failed: " + e.getMessage(), e);
     } finally {
-      deleteTree(tmp);
+      removeStage(tmp, ok);
     }
     return new io.testrig.template.RenderResult(List.of(outputs));
   }
+
+  /** What every worker of one render shares; read-only but for the stage directory. */
+  private record Batch(
+      Rig rig,
+      RunDir dir,
+      SecretStore store,
+      Map<String, Object> context,
+      List<Job> jobs,
+      Path tmp,
+      TemplateLimits limits) {}
+
+  /** Worker thread stack: deep enough for {@link TemplateLimits#maxNesting} with room to spare. */
+  static final long WORKER_STACK_BYTES = 64L * 1024 * 1024;
 
   /**
    * Templates are independent, so they render on every core: each worker thread has its own Jinjava
@@ -138,68 +171,106 @@ public final class TemplateRenderer {
    * templates with a lower index, so the error reported is always that of the first failing
    * template in source order, as with one thread. {@code -Dtestrig.render.threads=N} sets the
    * number of workers (bench/render.sh compares 1 with the default).
+   *
+   * <p>Workers run on their own threads with a {@value #WORKER_STACK_BYTES}-byte stack, so the
+   * depth a template may reach does not depend on the JVM's default; the calling thread waits at
+   * most until the render deadline, then gives up on them: they are daemons and stop themselves at
+   * their next clock check ({@link TemplateLimits#checkClock}). They are never stopped from
+   * outside: Thread.stop can hit a class initializer and break that class for the rest of the JVM.
    */
   private static void renderAll(
-      Rig rig,
-      RunDir dir,
-      SecretStore store,
-      Map<String, Object> context,
-      List<Job> jobs,
-      Path tmp,
-      io.testrig.template.RenderResult.Output[] outputs,
-      int threads) {
-    int n = jobs.size();
+      Batch batch, io.testrig.template.RenderResult.Output[] outputs, int threads) {
+    int n = batch.jobs.size();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger firstFailure = new AtomicInteger(Integer.MAX_VALUE);
     Throwable[] failures = new Throwable[n];
+    long deadline = System.nanoTime() + batch.limits.timeout().toNanos();
+    Map<Thread, Integer> running = new java.util.concurrent.ConcurrentHashMap<>();
     Runnable work =
         () -> {
+          TemplateLimits.startClock(deadline);
           Worker w = null;
           int i;
           while ((i = next.getAndIncrement()) < n && i < firstFailure.get()) {
+            running.put(Thread.currentThread(), i);
             try {
               if (w == null) {
-                w = new Worker(rig, dir, store, context);
+                w = new Worker(batch);
               }
-              outputs[i] = w.renderJob(jobs.get(i), tmp.resolve(Integer.toString(i)));
+              outputs[i] = w.renderJob(batch.jobs.get(i), batch.tmp.resolve(Integer.toString(i)));
             } catch (IOException e) {
               failures[i] = TestrigException.io("render failed: " + e.getMessage(), e);
               firstFailure.accumulateAndGet(i, Math::min);
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
               failures[i] = e;
+              firstFailure.accumulateAndGet(i, Math::min);
+            } catch (Error e) {
+              String where = display(batch.rig, batch.jobs.get(i).source());
+              failures[i] = batch.limits.asBadInput(where, e);
               firstFailure.accumulateAndGet(i, Math::min);
             }
           }
         };
-    List<Thread> helpers = new ArrayList<>();
-    for (int t = 1; t < Math.min(threads, n); t++) {
-      Thread th = new Thread(work, "testrig-render-" + t);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < Math.min(threads, n); t++) {
+      Thread th = new Thread(null, work, "testrig-render-" + t, WORKER_STACK_BYTES);
       th.setDaemon(true);
       th.start();
-      helpers.add(th);
+      workers.add(th);
     }
-    work.run();
-    for (Thread th : helpers) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          th.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+    for (Thread th : workers) {
+      if (!join(th, deadline)) {
+        firstFailure.set(-1); // no worker takes another template
+        Integer slow = running.get(th);
+        String where =
+            slow == null
+                ? batch.rig.file() + ": templates"
+                : display(batch.rig, batch.jobs.get(slow).source());
+        throw TestrigException.badInput(
+            where + ": render time limit exceeded (" + batch.limits.seconds() + ")");
       }
     }
     int first = firstFailure.get();
     if (first != Integer.MAX_VALUE) {
-      Throwable f = failures[first];
-      if (f instanceof Error err) {
-        throw err;
+      throw (RuntimeException) failures[first];
+    }
+  }
+
+  /** Waits for {@code th} until {@code deadline} (nanoTime); false when it is still running. */
+  private static boolean join(Thread th, long deadline) {
+    boolean interrupted = false;
+    try {
+      while (th.isAlive()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          th.join(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-      throw (RuntimeException) f;
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Removes the stage directory. After a failure, a worker abandoned at the deadline may still be
+   * writing into it, and the failure matters more than a leftover inside the run directory (which
+   * is wiped with it).
+   */
+  private static void removeStage(Path tmp, boolean ok) {
+    try {
+      deleteTree(tmp);
+    } catch (TestrigException e) {
+      if (ok) {
+        throw e;
+      }
     }
   }
 
@@ -218,19 +289,23 @@ public final class TemplateRenderer {
     private final SecretStore store;
     private final AtomicBoolean touched = new AtomicBoolean();
     private final Map<String, Object> context;
-    private final RootedLocator locator = new RootedLocator();
+    private final RootedLocator locator;
     private final Jinjava jinjava;
     private final Context base;
 
-    Worker(Rig rig, RunDir dir, SecretStore store, Map<String, Object> shared) {
-      this.rig = rig;
-      this.dir = dir;
-      this.store = store;
-      this.context = new HashMap<>(shared);
+    private final TemplateLimits limits;
+
+    Worker(Batch batch) {
+      this.rig = batch.rig;
+      this.dir = batch.dir;
+      this.store = batch.store;
+      this.limits = batch.limits;
+      this.locator = new RootedLocator(limits.maxIncludes());
+      this.context = new HashMap<>(batch.context);
       for (String ns : store.namespaces()) {
         context.put(ns, new SecretNode(store, ns, touched));
       }
-      this.jinjava = newJinjava(locator);
+      this.jinjava = newJinjava(locator, limits);
       this.base = jinjava.getGlobalContextCopy();
     }
 
@@ -241,6 +316,10 @@ public final class TemplateRenderer {
         touched.set(false);
         locator.root(job.root());
         String text = read(rig, job.source());
+        String tooDeep = limits.checkNesting(text);
+        if (tooDeep != null) {
+          throw TestrigException.badInput(display(rig, job.source()) + ":" + tooDeep);
+        }
         RenderResult r = renderOne(jinjava, base, text, context);
         fail(rig, job, r, locator);
         String out = r.getOutput();
@@ -280,6 +359,9 @@ public final class TemplateRenderer {
       Jinjava jinjava, Context base, String template, Map<String, Object> bindings) {
     JinjavaConfig config = jinjava.getGlobalConfig();
     Context context = new Context(base, bindings, config.getDisabled());
+    StrictUndefined undefined = StrictUndefined.current();
+    undefined.reset();
+    context.setDynamicVariableResolver(undefined::resolve);
     JinjavaInterpreter interpreter =
         config.getInterpreterFactory().newInstance(jinjava, context, config);
     JinjavaInterpreter.pushCurrent(interpreter);
@@ -311,24 +393,66 @@ public final class TemplateRenderer {
     }
   }
 
-  static Jinjava newJinjava(RootedLocator locator) {
+  static Jinjava newJinjava(RootedLocator locator, TemplateLimits limits) {
     JinjavaConfig config =
         JinjavaConfig.newBuilder()
             .withFailOnUnknownTokens(true)
             .withNestedInterpretationEnabled(false)
             .withElResolver(Sandbox.resolver())
             .withKeepTrailingNewline(true)
-            .withMaxOutputSize(MAX_OUTPUT_BYTES)
+            .withMaxOutputSize(limits.maxOutputBytes())
             .build();
     Jinjava jinjava = new Jinjava(config);
     jinjava.setResourceLocator(locator);
     for (Filter f : List.copyOf(jinjava.getGlobalContext().getAllFilters())) {
       jinjava.getGlobalContext().registerFilter(new SecretAwareFilter(f));
     }
+    // Loops and conditionals check the render deadline each time they start, so a loop whose
+    // body looks nothing up (where the resolver and filter checks never run) still stops; the
+    // innermost loop between two checks is bounded by the size of what it iterates.
+    jinjava
+        .getGlobalContext()
+        .registerTag(
+            new ForTag() {
+              @Override
+              public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+                TemplateLimits.checkClock();
+                return super.interpret(tagNode, interpreter);
+              }
+            });
+    jinjava
+        .getGlobalContext()
+        .registerTag(
+            new IfTag() {
+              @Override
+              public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+                TemplateLimits.checkClock();
+                return super.interpret(tagNode, interpreter);
+              }
+            });
+    for (String name : List.of("defined", "undefined")) {
+      ExpTest test = jinjava.getGlobalContext().getExpTest(name);
+      jinjava.getGlobalContext().registerExpTest(new ForgivingTest(test));
+    }
     return jinjava;
   }
 
   private static void fail(Rig rig, Job job, RenderResult r, RootedLocator locator) {
+    StrictUndefined.Use undefined = StrictUndefined.current().first();
+    if (undefined != null && locator.violation() == null) {
+      String line = undefined.line() > 0 ? ":" + undefined.line() : "";
+      String what = "undefined: '" + undefined.name() + "'";
+      // jinjava's own error for a whole undefined expression names the full path (app.port);
+      // prefer it when it is about the same name.
+      for (TemplateError candidate : r.getErrors()) {
+        String d = describe(candidate);
+        if (d.startsWith("undefined: '" + undefined.name() + ".")) {
+          what = d;
+          break;
+        }
+      }
+      throw TestrigException.badInput(display(rig, job.source()) + line + ": " + what);
+    }
     if (r.getErrors().isEmpty()) {
       return;
     }
@@ -357,6 +481,12 @@ public final class TemplateRenderer {
     int origin = msg.indexOf(" Originating Exception:");
     if (origin > 0) {
       msg = msg.substring(0, origin);
+    }
+    if (msg.startsWith("OutputTooBigException:")) {
+      // "OutputTooBigException: 16800000 byte output rendered, over limit of 16777216 bytes"
+      int over = msg.indexOf("over limit of ");
+      return "output larger than the limit"
+          + (over > 0 ? " of " + msg.substring(over + "over limit of ".length()) : "");
     }
     String unknownToken = "UnknownTokenException: Unknown token found: ";
     if (msg.startsWith(unknownToken)) {
@@ -446,7 +576,7 @@ public final class TemplateRenderer {
 
   /** Output directories are 0755 so containers can read mounted config; the run dir is 0700. */
   private static void createDirs(Path runDir, Path dir) throws IOException {
-    if (dir.equals(runDir) || Files.isDirectory(dir)) {
+    if (dir.equals(runDir) || Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     createDirs(runDir, dir.getParent());
@@ -478,6 +608,33 @@ public final class TemplateRenderer {
     } catch (IOException e) {
       throw TestrigException.io(
           root + ": cannot remove the render directory: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The {@code defined} and {@code undefined} tests: they may see an undefined name, which {@link
+   * StrictUndefined} must then not report.
+   */
+  private record ForgivingTest(ExpTest delegate) implements ExpTest {
+    @Override
+    public String getName() {
+      return delegate.getName();
+    }
+
+    @Override
+    public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+      if (var == null) {
+        StrictUndefined.current().forgive();
+      }
+      return delegate.evaluate(var, interpreter, args);
+    }
+
+    @Override
+    public boolean evaluateNegated(Object var, JinjavaInterpreter interpreter, Object... args) {
+      if (var == null) {
+        StrictUndefined.current().forgive();
+      }
+      return delegate.evaluateNegated(var, interpreter, args);
     }
   }
 

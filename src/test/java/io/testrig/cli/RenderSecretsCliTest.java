@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.testrig.Fixtures;
+import io.testrig.core.SpecialFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -165,5 +166,111 @@ class RenderSecretsCliTest {
     Result r = run("secrets");
     assertEquals(2, r.code);
     assertTrue(r.err.startsWith("testrig: missing subcommand: show, rotate or wipe"), r.err);
+  }
+
+  @Test
+  void aRenderThatHitsATemplateLimitExitsTwoOnOneLineAndWipesKeysAndConfig() {
+    // Issue 7 item 5: 3,000 nested ifs overflowed the stack: exit 1, a 1,025-line trace, and the
+    // run directory with ca.key and the leaf keys stayed.
+    Path proj = tmp.resolve("p");
+    write(
+        proj.resolve("testrig.yml"),
+        "templates:\n  - from: t\ncerts:\n  issue:\n    db: {dns: [db]}\n");
+    write(proj.resolve("t/a.j2"), "{{ password.db }}\n");
+    write(proj.resolve("t/deep.j2"), "{% if true %}".repeat(3000) + "{% endif %}".repeat(3000));
+    Result r = inRig(proj, "render");
+    assertEquals(2, r.code, r.err);
+    assertEquals("testrig: t/deep.j2:1: block tags nested deeper than 100 levels\n", r.err);
+    assertFalse(Files.exists(tmp.resolve("run")), "run directory wiped");
+  }
+
+  @Test
+  void aFailedCertsCommandRemovesTheRunDirectoryItMade() {
+    Path proj = tmp.resolve("p");
+    write(proj.resolve("testrig.yml"), "certs:\n  issue:\n    db: {dns: [db]}\n");
+    write(proj.resolve("bad.json"), "{ not json");
+    Result r = inRig(proj, "certs", "--config", proj.resolve("bad.json").toString());
+    assertEquals(2, r.code, r.err);
+    assertFalse(Files.exists(tmp.resolve("run")), "run directory wiped");
+  }
+
+  @Test
+  void writesNeverFollowASymlinkInAnAdoptedRunDirectory() throws Exception {
+    // Issue 7 item 2: with RD/etc -> /elsewhere, rendered files landed in /elsewhere.
+    Path proj = Fixtures.copy("basic", tmp);
+    assertEquals(0, inRig(proj, "render").code);
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Path etc = tmp.resolve("run/etc");
+    try (var s = Files.walk(etc)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.createSymbolicLink(etc, elsewhere);
+    Result r = inRig(proj, "render");
+    assertEquals(2, r.code, r.err);
+    assertEquals(
+        "testrig: "
+            + etc
+            + ": is a symbolic link inside the run directory; testrig never writes through one\n",
+        r.err);
+    try (var s = Files.list(elsewhere)) {
+      assertEquals(List.of(), s.toList(), "nothing lands behind the link");
+    }
+  }
+
+  @Test
+  void certsAndKeysNeverGoThroughALinkedCertsDirectory() throws Exception {
+    Path proj = tmp.resolve("p");
+    write(proj.resolve("testrig.yml"), "certs:\n  issue:\n    db: {dns: [db]}\n");
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Files.writeString(run.resolve(".testrig-run"), "");
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(run.resolve("certs"), elsewhere);
+    for (String command : List.of("certs", "render")) {
+      Result r = inRig(proj, command);
+      assertEquals(2, r.code, command + ": " + r.err);
+      assertTrue(r.err.contains(run.resolve("certs") + ": is a symbolic link"), r.err);
+      try (var s = Files.list(elsewhere)) {
+        assertEquals(List.of(), s.toList(), command + ": no key lands behind the link");
+      }
+    }
+  }
+
+  @Test
+  void aLinkedMarkerIsRefusedNotWrittenThrough() throws Exception {
+    Path proj = Fixtures.copy("basic", tmp);
+    Path run = Files.createDirectories(tmp.resolve("run"));
+    Path target = write(tmp.resolve("elsewhere/marker"), "x");
+    Files.createSymbolicLink(run.resolve(".testrig-run"), target);
+    Result r = inRig(proj, "render");
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.contains(".testrig-run: is a symbolic link"), r.err);
+    assertEquals("x", Files.readString(target));
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aConfigPathThatIsADeviceOrFifoIsRefusedAndLeftAlone() {
+    // Issue 7 item 1: --config /dev/null became a 0600 file holding every password.
+    Path proj = Fixtures.copy("basic", tmp);
+    Path dev = SpecialFiles.charDevice(tmp.resolve("null"));
+    Path fifo = SpecialFiles.fifo(tmp.resolve("pipe"));
+    for (Path special : List.of(dev, fifo)) {
+      Result r = inRig(proj, "render", "--config", special.toString());
+      assertEquals(2, r.code, r.err);
+      assertTrue(r.err.startsWith("testrig: --config " + special + ": is a "), r.err);
+      assertTrue(r.err.endsWith(", not a regular file; refusing to replace it\n"), r.err);
+      assertTrue(SpecialFiles.stillSpecial(special), special + " replaced");
+    }
+    // secrets.config in the rig file: the same, naming the rig file.
+    write(proj.resolve("testrig.yml"), "secrets: {config: ../pipe}\ntemplates:\n  - from: tpl\n");
+    Result r = inRig(proj, "secrets", "rotate", "password.db.app");
+    assertEquals(2, r.code, r.err);
+    assertTrue(
+        r.err.startsWith(
+            "testrig: " + proj.resolve("testrig.yml") + ": secrets.config " + fifo + ": is a FIFO"),
+        r.err);
+    assertTrue(SpecialFiles.stillSpecial(fifo));
   }
 }

@@ -156,20 +156,34 @@ class ReportMergeCommandTest {
   }
 
   @Test
-  void unwritableOutputExitsFive() throws IOException {
+  void anOutputBelowARegularFileIsBadInput() throws IOException {
+    // Not a missing name in a real directory (issue 7 item 1): the user's path is wrong, exit 2.
     Path file = Files.writeString(dir.resolve("file"), "x");
-    int code =
-        run(
-            "-o",
-            file.resolve("sub/out.xml").toString(),
-            FIXTURES.resolve("pytest.xml").toString());
-    assertEquals(5, code, err.toString());
-    assertTrue(err.toString().startsWith("testrig: cannot write report "), err.toString());
+    Path out = file.resolve("sub/out.xml");
+    int code = run("-o", out.toString(), FIXTURES.resolve("pytest.xml").toString());
+    assertEquals(2, code, err.toString());
+    assertEquals(
+        "testrig: report " + out + ": " + file + " is a regular file, not a directory\n",
+        err.toString());
   }
 
   @Test
   void reportWithoutSubcommandIsAUsageError() {
     assertEquals(2, Main.run(new String[] {"report"}, new PrintWriter(out), new PrintWriter(err)));
     assertTrue(err.toString().contains("missing subcommand"), err.toString());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void anOutputThatIsADeviceOrFifoIsRefusedAndLeftAlone() {
+    // Issue 7 item 1: the merged report was renamed over whatever -o named.
+    Path dev = io.testrig.core.SpecialFiles.charDevice(dir.resolve("null"));
+    Path fifo = io.testrig.core.SpecialFiles.fifo(dir.resolve("pipe"));
+    for (Path special : List.of(dev, fifo)) {
+      int code = run("-o", special.toString(), EXAMPLES.resolve("api-pytest.xml").toString());
+      assertEquals(2, code, err.toString());
+      assertTrue(err.toString().contains("testrig: report " + special + ": is a "), err.toString());
+      assertTrue(io.testrig.core.SpecialFiles.stillSpecial(special), special + " replaced");
+    }
   }
 }

@@ -3,8 +3,12 @@ package io.testrig.suite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,5 +112,19 @@ class ReportFilesTest {
     assertEquals(List.of(tmp.resolve("nested/TEST-x.xml")), files);
     assertEquals("<a>[MASKED password.db]</a>", Files.readString(files.get(0)));
     assertEquals(List.of(), ReportFiles.collectLocal(tmp.resolve("missing"), redactor()));
+  }
+
+  @Test
+  void aLinkedReportInTheArtifactDirectoryIsRefusedNotWrittenThrough() throws IOException {
+    // Issue 7 item 1: every path testrig writes must be a regular file; masking in place used to
+    // rewrite whatever the link pointed at.
+    Path outside = Files.writeString(tmp.resolve("outside.xml"), "<a>" + SECRET + "</a>");
+    Path reports = Files.createDirectories(tmp.resolve("reports"));
+    Files.createSymbolicLink(reports.resolve("TEST-x.xml"), outside);
+    TestrigException e =
+        assertThrows(TestrigException.class, () -> ReportFiles.collectLocal(reports, redactor()));
+    assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+    assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
+    assertEquals("<a>" + SECRET + "</a>", Files.readString(outside));
   }
 }

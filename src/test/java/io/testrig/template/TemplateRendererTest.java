@@ -17,6 +17,7 @@ import io.testrig.secrets.SecretStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -442,5 +443,210 @@ class TemplateRendererTest {
       assertEquals("t/f030.j2:2: undefined: 'first_missing'", e.getMessage());
       assertFalse(Files.exists(dir.path().resolve("f000")));
     }
+  }
+
+  @Test
+  void undefinedNamesInsideExpressionsFailNamingTemplateLineAndName() {
+    // Issue 7 item 12: jinjava only checked whether the whole expression was null.
+    Rig rig = rig("");
+    Map<String, String> cases =
+        Map.of(
+            "{{ 1 + nope }}", "nope",
+            "{{ nope ~ 'x' }}", "nope",
+            "{% if nope == 1 %}y{% endif %}", "nope",
+            "{{ [nope] }}", "nope",
+            "{{ db.name ~ missing_too | upper }}", "missing_too",
+            "{% for x in [1] %}{{ x + gone }}{% endfor %}", "gone",
+            "{{ app.no_such_value }}", "app.no_such_value",
+            "{{ 1 + app.port }}", "app");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      tpl("u.j2", "line one\n" + c.getKey());
+      TestrigException e = renderFails(rig);
+      assertEquals("t/u.j2:2: undefined: '" + c.getValue() + "'", e.getMessage(), c.getKey());
+    }
+  }
+
+  @Test
+  void definedTestsAndDefaultStillSeeUndefinedNames() throws IOException {
+    Rig rig = rig("");
+    tpl(
+        "d.j2",
+        "{{ nope is defined }} {{ nope is undefined }} {{ nope is not defined }}"
+            + " {{ nope | default('x') }} {% if nope is defined and nope > 1 %}y{% endif %}"
+            + " {{ db.name is defined }} {% set n = none %}{{ n is none }} {{ [n] }}");
+    assertEquals("false true true x  true true [null]\n", render(rig).read("d"));
+  }
+
+  private TestrigException renderFails(Rig rig, TemplateLimits limits) {
+    RunDir dir = RunDir.resolve(rig, tmp.resolve("run"));
+    SecretStore store = SecretStore.open(rig, dir, null, new Redactor());
+    Map<String, Object> values = Values.resolve(rig, store, Map.of(), Map.of(), Map.of());
+    TestrigException e =
+        assertThrows(
+            TestrigException.class,
+            () -> TemplateRenderer.render(rig, dir, store, values, Map.of(), 1, limits));
+    assertEquals(ExitCode.BAD_INPUT, e.exitCode(), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e;
+  }
+
+  @Test
+  void deepNestingAndLongFilterChainsAreRefusedBeforeJinjavaRecurses() throws IOException {
+    // Issue 7 items 5 and 14: each of these overflowed the stack (a Java Error, exit 1).
+    Rig rig = rig("");
+    Map<String, String> cases =
+        Map.of(
+            "{% if true %}".repeat(3000) + "{% endif %}".repeat(3000),
+            "t/u.j2:2: block tags nested deeper than 100 levels",
+            "{{ " + "[".repeat(20_000) + "]".repeat(20_000) + " }}",
+            "t/u.j2:2: brackets nested deeper than 100 levels",
+            "{{ " + "(".repeat(20_000) + "1" + ")".repeat(20_000) + " }}",
+            "t/u.j2:2: brackets nested deeper than 100 levels",
+            "{{ db.name" + "|lower".repeat(50_000) + " }}",
+            "t/u.j2:2: more than 100 filters in one expression");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      tpl("u.j2", "ok\n" + c.getKey());
+      assertEquals(c.getValue(), renderFails(rig).getMessage());
+    }
+    // Within the limits, and brackets inside strings do not count.
+    tpl(
+        "u.j2",
+        "{% if true %}".repeat(100)
+            + "{{ "
+            + "(".repeat(100)
+            + "1"
+            + ")".repeat(100)
+            + " }}"
+            + "{% endif %}".repeat(100)
+            + "{{ '((((((' ~ db.name"
+            + "|lower".repeat(100)
+            + " }}");
+    assertEquals("1((((((shop\n", render(rig).read("u"));
+  }
+
+  @Test
+  void aStackOverflowBeyondTheNestingCheckIsAOneLineErrorNamingTheTemplate() {
+    Rig rig = rig("");
+    tpl("u.j2", "{% if true %}".repeat(100_000) + "{% endif %}".repeat(100_000));
+    TemplateLimits unchecked =
+        new TemplateLimits(Integer.MAX_VALUE, 100, 1000, 1 << 20, Duration.ofSeconds(60));
+    assertEquals(
+        "t/u.j2: nested too deeply to render (stack overflow)",
+        renderFails(rig, unchecked).getMessage());
+  }
+
+  @Test
+  void aDoubleIncludeChainStopsAtTheIncludeLimit() {
+    // Issue 7 item 14: 30 levels, each including the next twice, is 2^30 renders.
+    Rig rig = rig("");
+    for (int k = 0; k < 30; k++) {
+      tpl(
+          String.format("inc/i%02d.txt", k),
+          String.format(
+              "{%% include 'inc/i%02d.txt' %%}{%% include 'inc/i%02d.txt' %%}", k + 1, k + 1));
+    }
+    tpl("inc/i30.txt", "x");
+    tpl("u.j2", "{% include 'inc/i00.txt' %}");
+    long start = System.nanoTime();
+    assertEquals(
+        "t/u.j2: more than 1000 include/import/extends loads in one template",
+        renderFails(rig).getMessage());
+    assertTrue(System.nanoTime() - start < 30_000_000_000L);
+  }
+
+  @Test
+  void outputSizeAndRenderTimeAreBounded() throws InterruptedException {
+    Rig rig = rig("");
+    tpl("u.j2", "{% for a in range(100) %}{{ db.name }}{% endfor %}");
+    TemplateLimits small = new TemplateLimits(100, 100, 1000, 100, Duration.ofSeconds(60));
+    assertEquals(
+        "t/u.j2: output larger than the limit of 100 bytes", renderFails(rig, small).getMessage());
+
+    TemplateLimits quick = new TemplateLimits(100, 100, 1000, 1 << 24, Duration.ofMillis(300));
+    // Lookups in the loop body check the clock ...
+    tpl(
+        "u.j2",
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+            + "{{ db.port }}{% endfor %}{% endfor %}{% endfor %}");
+    assertEquals(
+        "t/u.j2: render time limit exceeded (300 ms)", renderFails(rig, quick).getMessage());
+    // ... an empty body looks nothing up: each loop checks the clock as it starts.
+    tpl(
+        "u.j2",
+        "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
+            + "{% endfor %}{% endfor %}{% endfor %}");
+    assertEquals(
+        "t/u.j2: render time limit exceeded (300 ms)", renderFails(rig, quick).getMessage());
+    for (int i = 0; i < 100 && renderThreadsAlive(); i++) {
+      Thread.sleep(50);
+    }
+    assertFalse(renderThreadsAlive(), () -> "no render worker keeps running: " + renderThreads());
+  }
+
+  private static boolean renderThreadsAlive() {
+    return !renderThreads().isEmpty();
+  }
+
+  private static String renderThreads() {
+    StringBuilder sb = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, stack) -> {
+              if (t.isAlive() && t.getName().startsWith("testrig-render-")) {
+                sb.append(t.getName()).append(' ').append(t.getState());
+                for (int i = 0; i < Math.min(12, stack.length); i++) {
+                  sb.append(" <- ").append(stack[i]);
+                }
+              }
+            });
+    return sb.toString();
+  }
+
+  @Test
+  void templateRootsOutsideTheRigDirectoryNeedOutsideRig() throws IOException {
+    // Issue 7 item 3: `from: /etc` copied /etc/shadow into the run directory.
+    write(tmp.resolve("elsewhere/secret.txt"), "not for the rig\n");
+    Path rigFile = tmp.resolve("proj/testrig.yml");
+    for (String from :
+        List.of(tmp.resolve("elsewhere").toString(), "../elsewhere", "t/../../elsewhere")) {
+      write(rigFile, "templates:\n  - from: \"" + from + "\"\n");
+      TestrigException e = renderFails(Fixtures.rig(rigFile));
+      assertTrue(
+          e.getMessage().startsWith(rigFile + ": templates[0].from: '" + from + "' lies outside"),
+          e.getMessage());
+      assertTrue(e.getMessage().endsWith("set outside_rig: true on this entry to allow it"));
+    }
+    // A root that is a link leading out counts as outside too.
+    Files.createSymbolicLink(tmp.resolve("proj/linked"), tmp.resolve("elsewhere"));
+    write(rigFile, "templates:\n  - from: linked\n");
+    assertTrue(renderFails(Fixtures.rig(rigFile)).getMessage().contains("lies outside"));
+    // The explicit opt-in works.
+    write(rigFile, "templates:\n  - {from: ../elsewhere, outside_rig: true}\n");
+    assertEquals("not for the rig\n", render(Fixtures.rig(rigFile)).read("secret.txt"));
+  }
+
+  @Test
+  void symlinkedSourcesLeavingTheTemplateRootAreRefused() throws IOException {
+    write(tmp.resolve("elsewhere/shadow"), "root:x:0\n");
+    tpl("ok.j2", "{{ db.name }}");
+    Files.createSymbolicLink(tmp.resolve("proj/t/shadow"), tmp.resolve("elsewhere/shadow"));
+    Rig rig = rig("");
+    TestrigException e = renderFails(rig);
+    assertEquals(
+        rig.file()
+            + ": templates[0].from: 't/shadow' is a symbolic link that leads outside the template"
+            + " root; refusing",
+        e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("run/shadow")));
+    // Also with outside_rig: the opt-in is about the root, not about links out of it.
+    write(tmp.resolve("proj/testrig.yml"), "templates:\n  - {from: t, outside_rig: true}\n");
+    assertTrue(
+        renderFails(Fixtures.rig(tmp.resolve("proj/testrig.yml")))
+            .getMessage()
+            .contains("symbolic link"));
+    // A link that stays inside the root is fine.
+    Files.delete(tmp.resolve("proj/t/shadow"));
+    Files.createSymbolicLink(tmp.resolve("proj/t/same.j2"), tmp.resolve("proj/t/ok.j2"));
+    assertEquals("shop\n", render(rig).read("same"));
   }
 }
