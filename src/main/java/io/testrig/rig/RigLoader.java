@@ -62,6 +62,13 @@ public final class RigLoader {
    */
   public static final int MAX_BYTES = 256 * 1024;
 
+  /**
+   * The longest line. The square-law scan above runs over one word, quoted run or line, so this
+   * keeps it cheap (64 KiB: milliseconds) wherever the text is; long text belongs in a block scalar
+   * ({@code |}), which is read line by line.
+   */
+  public static final int MAX_LINE_CHARS = 64 * 1024;
+
   /** Loads and validates a rig file. */
   public Rig load(Path file) {
     return parse(file, read(file));
@@ -101,6 +108,26 @@ public final class RigLoader {
       throw tooLarge(file);
     }
     return utf8(file, bytes);
+  }
+
+  private static void checkLines(Path file, String text) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          throw TestrigException.badInput(
+              file
+                  + ":"
+                  + line
+                  + ": line is longer than "
+                  + MAX_LINE_CHARS
+                  + " characters (the limit; use a block scalar '|' for long text)");
+        }
+        line++;
+        start = i + 1;
+      }
+    }
   }
 
   private static TestrigException tooLarge(Path file) {
@@ -146,6 +173,7 @@ public final class RigLoader {
       if (text.length() > MAX_BYTES) {
         throw tooLarge(file);
       }
+      checkLines(file, text);
       // Aliases, extra documents, deep nesting and syntax errors: one line each, before Jackson.
       YamlGuard.check(file, text);
       // An empty file (or only comments) is a rig with every section at its default.

@@ -136,12 +136,28 @@ class RigInputBoundsTest {
   }
 
   @Test
-  void aPlainScalarJustUnderTheLimitLoads() throws Exception {
+  void aFileJustUnderTheLimitsLoads() throws Exception {
     Path f = dir.resolve("testrig.yml");
-    String value = "x".repeat(RigLoader.MAX_BYTES - 20);
-    Files.writeString(f, "values:\n  a: " + value + "\n");
+    String value = "x".repeat(RigLoader.MAX_LINE_CHARS - 10);
+    StringBuilder y = new StringBuilder("values:\n");
+    for (int i = 0; i < 3; i++) {
+      y.append("  a").append(i).append(": ").append(value).append('\n');
+    }
+    Files.writeString(f, y);
     Rig rig = assertTimeoutPreemptively(NO_HANG, () -> new RigLoader().load(f));
-    assertEquals(value, rig.values().get("a"));
+    assertEquals(value, rig.values().get("a2"));
+  }
+
+  @Test
+  void aLongLineIsRefusedNamingIt() throws Exception {
+    Path f = dir.resolve("testrig.yml");
+    Files.writeString(f, "name: x\nvalues:\n  a: " + "x".repeat(200_000) + "\n");
+    TestrigException e = bad(() -> new RigLoader().load(f));
+    assertEquals(
+        f
+            + ":3: line is longer than 65536 characters (the limit; use a block scalar '|' for"
+            + " long text)",
+        e.getMessage());
   }
 
   @Test
