@@ -40,6 +40,9 @@ import java.util.stream.Collectors;
 public final class RigLoader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
+  /** The longest timeout a rig file may set (7 days; README, "Rig file reference"). */
+  static final Duration MAX_DURATION = Duration.ofDays(7);
+
   private final ObjectMapper mapper;
 
   public RigLoader() {
@@ -299,11 +302,22 @@ public final class RigLoader {
           && p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
         throw JsonMappingException.from(p, "wrong type, expected a duration like 30s");
       }
+      Duration d;
       try {
-        return parseDuration(p.getText());
-      } catch (IllegalArgumentException e) {
-        throw JsonMappingException.from(p, e.getMessage());
+        d = parseDuration(p.getText());
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        String text = p.getText();
+        throw JsonMappingException.from(
+            p,
+            "expected a duration like 500ms, 30s, 2m or 1h, got '"
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                + "'");
       }
+      // Timeouts become milliseconds and deadlines: a bound keeps that arithmetic in range.
+      if (d.compareTo(MAX_DURATION) > 0) {
+        throw JsonMappingException.from(p, "must be at most " + MAX_DURATION.toHours() + "h");
+      }
+      return d;
     }
   }
 

@@ -64,6 +64,11 @@ final class RigValidator {
   }
 
   private void secrets(Rig rig) {
+    // Every environment variable whose name starts with it sets a value: it must be a real prefix.
+    require(
+        rig.secrets().envPrefix().matches("[A-Za-z_][A-Za-z0-9_]*"),
+        "secrets.env_prefix",
+        "must be a prefix of letters, digits and _ (default TESTRIG_)");
     if (rig.secrets().config() != null) {
       requirePath(rig.secrets().config(), "secrets.config");
     }
@@ -135,16 +140,19 @@ final class RigValidator {
       require(!leaf.usage().isEmpty(), at + ".usage", "must name server, client or both");
       for (int i = 0; i < leaf.usage().size(); i++) {
         require(
-            USAGES.contains(leaf.usage().get(i)),
+            leaf.usage().get(i) != null && USAGES.contains(leaf.usage().get(i)),
             at + ".usage[" + i + "]",
             "must be server or client");
       }
       requireDays(leaf.validityDays(), at + ".validity_days");
       require(leaf.dns().size() <= MAX_NAMES_PER_CERT, at + ".dns", "at most 100 names");
       require(leaf.ip().size() <= MAX_NAMES_PER_CERT, at + ".ip", "at most 100 addresses");
+      for (int i = 0; i < leaf.dns().size(); i++) {
+        require(leaf.dns().get(i) != null, at + ".dns[" + i + "]", "must be a DNS name");
+      }
       for (int i = 0; i < leaf.ip().size(); i++) {
         require(
-            leaf.ip().get(i).matches("[0-9.]+|[0-9a-fA-F:]+"),
+            leaf.ip().get(i) != null && leaf.ip().get(i).matches("[0-9.]+|[0-9a-fA-F:]+"),
             at + ".ip[" + i + "]",
             "is not an IP address");
       }
@@ -152,6 +160,8 @@ final class RigValidator {
   }
 
   private void stack(StackSpec stack) {
+    noNulls(stack.profiles(), "stack.profiles");
+    noNulls(stack.build(), "stack.build");
     for (int i = 0; i < stack.files().size(); i++) {
       requirePath(stack.files().get(i), "stack.files[" + i + "]");
     }
@@ -172,6 +182,11 @@ final class RigValidator {
                         + (p.log() != null ? 1 : 0)
                         + (p.command() != null ? 1 : 0);
                 require(set == 1, at + ".probe", "needs exactly one of tcp, http, log, command");
+                require(
+                    p.tcp() == null || (p.tcp() >= 1 && p.tcp() <= 65535),
+                    at + ".probe.tcp",
+                    "must be a port between 1 and 65535");
+                noNulls(p.command(), at + ".probe.command");
               }
             });
   }
@@ -187,6 +202,11 @@ final class RigValidator {
           at + ".name",
           "is required (letters, digits, _ and -)");
       require(suiteNames.add(s.name()), at + ".name", "'" + s.name() + "' is used twice");
+      noNulls(s.command(), at + ".command");
+      if (s.junit() != null) {
+        noNulls(s.junit().classpath(), at + ".junit.classpath");
+        noNulls(s.junit().select(), at + ".junit.select");
+      }
       int kinds =
           (s.service() != null ? 1 : 0)
               + (s.image() != null ? 1 : 0)
@@ -214,6 +234,13 @@ final class RigValidator {
                   "matrix." + axis,
                   "is not a valid value path");
             });
+  }
+
+  /** A list of strings without null entries ({@code [~]}), which would fail much later. */
+  private void noNulls(List<String> list, String at) {
+    for (int i = 0; list != null && i < list.size(); i++) {
+      require(list.get(i) != null, at + "[" + i + "]", "must be a string");
+    }
   }
 
   /** Validity in days: at least 1, at most {@link CertsSpec#MAX_VALIDITY_DAYS}. */

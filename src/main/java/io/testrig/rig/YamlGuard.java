@@ -61,59 +61,13 @@ final class YamlGuard {
     // The caller already bounds the text (RigLoader.MAX_BYTES); this is a second fence.
     options.setCodePointLimit(RigLoader.MAX_BYTES + 1);
     Iterator<Event> events = events(new ParserImpl(new StreamReader(text), options));
-    Deque<Frame> frames = new ArrayDeque<>();
-    int documents = 0;
+    Walk walk = new Walk(file);
     try {
       while (events.hasNext()) {
-        Event e = events.next();
-        if (e instanceof DocumentStartEvent) {
-          if (++documents > 1) {
-            throw error(file, e.getStartMark(), "", ONE_DOCUMENT);
-          }
-        } else if (e instanceof AliasEvent a) {
-          throw error(
-              file,
-              e.getStartMark(),
-              node(frames),
-              "YAML aliases (*" + a.getAnchor() + ") are not supported: write the value out");
-        } else if (e instanceof NodeEvent n && tag(n) != null) {
-          // Jackson ignores a tag it does not know, or turns !!binary into bytes: neither is
-          // what the author meant, and a rig file has no use for them.
-          throw error(
-              file,
-              e.getStartMark(),
-              node(frames),
-              "YAML tags (" + tag(n) + ") are not supported: write the plain value");
-        } else if (e instanceof CollectionStartEvent) {
-          String at = node(frames);
-          if (frames.size() >= MAX_DEPTH) {
-            throw error(file, e.getStartMark(), at, "nested deeper than " + MAX_DEPTH + " levels");
-          }
-          frames.push(new Frame(e instanceof MappingStartEvent));
-        } else if (e instanceof ScalarEvent s) {
-          Frame top = frames.peek();
-          if (top != null && top.mapping && top.expectKey) {
-            top.key = s.getValue();
-            top.expectKey = false;
-          } else {
-            advance(frames);
-          }
-        } else if (e.is(Event.ID.MappingEnd) || e.is(Event.ID.SequenceEnd)) {
-          frames.pop();
-          advance(frames);
-        }
+        walk.visit(events.next());
       }
     } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
-      if (problem != null && problem.startsWith("expected '<document start>'")) {
-        // Text after '...' that does not start a document of its own.
-        throw TestrigException.badInput(file + ":" + line(mark) + ": " + ONE_DOCUMENT);
-      }
-      String context =
-          e.getContext() != null && e.getProblem() != null ? e.getContext() + ": " : "";
-      throw TestrigException.badInput(
-          file + ":" + line(mark) + ": invalid YAML: " + oneLine(context + problem));
+      throw syntaxError(file, e);
     } catch (ReaderException e) {
       // A character YAML does not allow (a control character, a lone surrogate).
       throw TestrigException.badInput(
@@ -128,6 +82,69 @@ final class YamlGuard {
     } catch (YAMLException e) {
       throw TestrigException.badInput(file + ": invalid YAML: " + oneLine(e.getMessage()));
     }
+  }
+
+  /** The walk over one event stream: documents seen and the open mappings and lists. */
+  private static final class Walk {
+    private final Path file;
+    private final Deque<Frame> frames = new ArrayDeque<>();
+    private int documents;
+
+    Walk(Path file) {
+      this.file = file;
+    }
+
+    void visit(Event e) {
+      if (e instanceof DocumentStartEvent) {
+        if (++documents > 1) {
+          throw error(file, e.getStartMark(), "", ONE_DOCUMENT);
+        }
+      } else if (e instanceof AliasEvent a) {
+        throw error(
+            file,
+            e.getStartMark(),
+            node(frames),
+            "YAML aliases (*" + a.getAnchor() + ") are not supported: write the value out");
+      } else if (e instanceof NodeEvent n && tag(n) != null) {
+        // Jackson ignores a tag it does not know, or turns !!binary into bytes: neither is what
+        // the author meant, and a rig file has no use for them.
+        throw error(
+            file,
+            e.getStartMark(),
+            node(frames),
+            "YAML tags (" + tag(n) + ") are not supported: write the plain value");
+      } else if (e instanceof CollectionStartEvent) {
+        if (frames.size() >= MAX_DEPTH) {
+          throw error(
+              file, e.getStartMark(), node(frames), "nested deeper than " + MAX_DEPTH + " levels");
+        }
+        frames.push(new Frame(e instanceof MappingStartEvent));
+      } else if (e instanceof ScalarEvent s) {
+        Frame top = frames.peek();
+        if (top != null && top.mapping && top.expectKey) {
+          top.key = s.getValue();
+          top.expectKey = false;
+        } else {
+          advance(frames);
+        }
+      } else if (e.is(Event.ID.MappingEnd) || e.is(Event.ID.SequenceEnd)) {
+        frames.pop();
+        advance(frames);
+      }
+    }
+  }
+
+  /** SnakeYAML's context and problem on one line, at the problem's line. */
+  private static TestrigException syntaxError(Path file, MarkedYAMLException e) {
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+    if (problem != null && problem.startsWith("expected '<document start>'")) {
+      // Text after '...' that does not start a document of its own.
+      return TestrigException.badInput(file + ":" + line(mark) + ": " + ONE_DOCUMENT);
+    }
+    String context = e.getContext() != null && e.getProblem() != null ? e.getContext() + ": " : "";
+    return TestrigException.badInput(
+        file + ":" + line(mark) + ": invalid YAML: " + oneLine(context + problem));
   }
 
   private static Iterator<Event> events(ParserImpl parser) {

@@ -100,6 +100,29 @@ class BadInputCliTest {
   }
 
   @Test
+  void renderOfADeviceOrFifoIsExit2AndMakesNoRunDirectory() throws Exception {
+    Path fifo = dir.resolve("fifo.yml");
+    Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0);
+    // /dev/zero is only stat'ed: a rig file is never opened unless it is a regular file.
+    for (Path f : new Path[] {Path.of("/dev/zero"), fifo}) {
+      err.getBuffer().setLength(0);
+      Path runDir = dir.resolve("run");
+      int code =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(60),
+              () -> run("render", "-f", f.toString(), "--run-dir", runDir.toString()));
+      assertEquals(2, code);
+      assertOneLine(
+          "testrig: "
+              + f
+              + ": not a regular file (a FIFO, socket or device); a rig file must be a"
+              + " file");
+      assertFalse(Files.exists(runDir));
+    }
+  }
+
+  @Test
   void yamlSyntaxErrorsAreOneLine() throws Exception {
     String[] broken = {
       "values:\n  a: b: c\n",

@@ -39,9 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the whole class to a few minutes on a loaded 2-core machine.
  */
 class InputFuzzTest {
-  private static final long SEED = 0x7E57_0007L;
-  private static final int RIG_CASES = 240;
-  private static final int JUNIT_CASES = 240;
+  // A longer exploration: mvn -Dtest=InputFuzzTest -Dfuzz.seed=N -Dfuzz.cases=5000 test
+  private static final long SEED = Long.getLong("fuzz.seed", 0x7E57_0007L);
+  private static final int RIG_CASES = Integer.getInteger("fuzz.cases", 400);
+  private static final int JUNIT_CASES = Integer.getInteger("fuzz.cases", 400);
   private static final long CASE_TIMEOUT = 60;
 
   private static final ExecutorService POOL =

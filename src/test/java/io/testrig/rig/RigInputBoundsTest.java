@@ -211,6 +211,15 @@ class RigInputBoundsTest {
       delimiter = '|',
       value = {
         "templates: [~]|/repo/testrig.yml:1: templates[0]: must be a mapping",
+        "certs: {issue: {db: {ip: [~]}}}|/repo/testrig.yml:1: certs.issue.db.ip[0]: is not an IP address",
+        "certs: {issue: {db: {dns: [~]}}}|/repo/testrig.yml:1: certs.issue.db.dns[0]: must be a DNS name",
+        "certs: {issue: {db: {usage: [~]}}}|/repo/testrig.yml:1: certs.issue.db.usage[0]: must be server or client",
+        "stack: {services: {x: {probe: {command: [~]}}}}|/repo/testrig.yml:1: stack.services.x.probe.command[0]: must be a string",
+        "suites: [{name: a, junit: {classpath: [~]}}]|/repo/testrig.yml:1: suites[0].junit.classpath[0]: must be a string",
+        "stack: {services: {x: {probe: {tcp: 99999999}}}}|/repo/testrig.yml:1: stack.services.x.probe.tcp: must be a port between 1 and 65535",
+        "secrets: {env_prefix: \"\"}|/repo/testrig.yml:1: secrets.env_prefix: must be a prefix of letters, digits and _ (default TESTRIG_)",
+        "stack: {timeout: 99999999999999h}|/repo/testrig.yml:1: stack.timeout: must be at most 168h",
+        "stack: {timeout: 99999999999999999999999s}|/repo/testrig.yml:1: stack.timeout: expected a duration like 500ms, 30s, 2m or 1h, got '99999999999999999999999s'",
         "suites: [~]|/repo/testrig.yml:1: suites[0]: must be a mapping",
         "stack: {files: [~]}|/repo/testrig.yml:1: stack.files[0]: must be a path",
       })
