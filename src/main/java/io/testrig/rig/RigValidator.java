@@ -2,6 +2,7 @@ package io.testrig.rig;
 
 import io.testrig.rig.CertsSpec.LeafSpec;
 import io.testrig.rig.StackSpec.ProbeSpec;
+import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Checks what types alone cannot: required keys, enumerations, names, one-of choices. */
 final class RigValidator {
@@ -49,6 +51,7 @@ final class RigValidator {
       require(t != null, at, "must be a mapping");
       require(t.from() != null && !t.from().isBlank(), at + ".from", "is required");
       requirePath(t.from(), at + ".from");
+      requireGlob(t.from(), at + ".from");
       requirePath(t.to(), at + ".to");
       requireRelative(t.to(), at + ".to");
       if (t.mode() != null) {
@@ -111,6 +114,11 @@ final class RigValidator {
           "values." + ns,
           "a value cannot use the name of the secret generator '" + ns + "'");
     }
+    // The PKI's template variable would silently replace it.
+    require(
+        rig.certs().isEmpty() || !rig.values().containsKey("certs"),
+        "values.certs",
+        "the name 'certs' is reserved for the certificates in templates");
   }
 
   private void certs(CertsSpec certs) {
@@ -258,6 +266,16 @@ final class RigValidator {
       Path.of(path);
     } catch (InvalidPathException e) {
       throw RigLoader.error(file, index, at, "is not a valid path: " + e.getReason());
+    }
+  }
+
+  /** {@code from} may be a glob: one that does not compile is the user's error, not a crash. */
+  private void requireGlob(String glob, String at) {
+    try {
+      FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    } catch (PatternSyntaxException e) {
+      throw RigLoader.error(
+          file, index, at, "is not a valid glob: " + e.getDescription() + " at " + e.getIndex());
     }
   }
 

@@ -48,6 +48,7 @@ class RigInputBoundsTest {
         "certs:\\n  ca: {validity_days: 36500000}\\n  issue: {db: {}}|/repo/testrig.yml:2: certs.ca.validity_days: must be between 1 and 36500",
         "certs:\\n  issue:\\n    db: {validity_days: 36501}|/repo/testrig.yml:3: certs.issue.db.validity_days: must be between 1 and 36500",
         "templates:\\n  - {from: t, to: \"\\0x\"}|/repo/testrig.yml:2: templates[0].to: is not a valid path",
+        "templates:\\n  - {from: \"templates [\"}|/repo/testrig.yml:2: templates[0].from: is not a valid glob: Missing ']",
         "templates:\\n  - {from: \"a\\0\"}|/repo/testrig.yml:2: templates[0].from: is not a valid path",
         "stack:\\n  files: [\"c\\0.yml\"]|/repo/testrig.yml:2: stack.files[0]: is not a valid path",
         "secrets:\\n  config: \"x\\0\"|/repo/testrig.yml:2: secrets.config: is not a valid path",
@@ -55,6 +56,7 @@ class RigInputBoundsTest {
         "secrets:\\n  generators:\\n    run: {kind: hex}|/repo/testrig.yml:3: secrets.generators.run: the name 'run' is reserved for templates",
         // 15: the value/generator clash names file and line
         "secrets:\\n  generators:\\n    db: {kind: hex}\\nvalues:\\n  db: {name: x}|/repo/testrig.yml:5: values.db: a value cannot use the name of the secret generator 'db'",
+        "certs: {issue: {db: {}}}\\nvalues:\\n  certs: x|/repo/testrig.yml:3: values.certs: the name 'certs' is reserved for the certificates in templates",
         "values:\\n  password: 1|/repo/testrig.yml:2: values.password: a value cannot use the name of the secret generator 'password'",
         // 13: aliases, a second document, text after the end marker
         "values:\\n  s: &s hello\\n  t: *s|/repo/testrig.yml:3: values.t: YAML aliases (*s) are not supported",
