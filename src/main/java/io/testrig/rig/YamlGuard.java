@@ -120,6 +120,15 @@ final class YamlGuard {
         }
         frames.push(new Frame(e instanceof MappingStartEvent));
       } else if (e instanceof ScalarEvent s) {
+        if (!wellFormed(s.getValue())) {
+          // "\\ud800" in double quotes escapes to half a character, which no file can hold in
+          // UTF-8.
+          throw error(
+              file,
+              e.getStartMark(),
+              node(frames),
+              "contains an unpaired surrogate escape (\\uD800-\\uDFFF): not a character");
+        }
         Frame top = frames.peek();
         if (top != null && top.mapping && top.expectKey) {
           top.key = s.getValue();
@@ -132,6 +141,21 @@ final class YamlGuard {
         advance(frames);
       }
     }
+  }
+
+  /** True when every surrogate in {@code s} is half of a pair. */
+  private static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** SnakeYAML's context and problem on one line, at the problem's line. */

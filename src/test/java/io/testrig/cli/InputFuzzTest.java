@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -288,15 +290,23 @@ class InputFuzzTest {
 
   private record Result(int code, String out, String err) {}
 
+  /**
+   * Runs one case. What reaches System.err directly (a library's own message) counts as stderr too:
+   * a user sees it beside testrig's line.
+   */
   private static Result run(List<String> args, long caseSeed, byte[] input) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    ByteArrayOutputStream stray = new ByteArrayOutputStream();
+    PrintStream savedErr = System.err;
+    System.setErr(new PrintStream(stray, true, StandardCharsets.UTF_8));
     Future<Integer> f =
         POOL.submit(
             () ->
                 Main.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err)));
     try {
-      return new Result(f.get(CASE_TIMEOUT, TimeUnit.SECONDS), out.toString(), err.toString());
+      int code = f.get(CASE_TIMEOUT, TimeUnit.SECONDS);
+      return new Result(code, out.toString(), err + stray.toString(StandardCharsets.UTF_8));
     } catch (TimeoutException e) {
       f.cancel(true);
       fail("hang: " + describe(caseSeed, args, input, new Result(-1, out.toString(), "")));
@@ -307,6 +317,8 @@ class InputFuzzTest {
               + ": "
               + describe(caseSeed, args, input, new Result(-1, out.toString(), err.toString())),
           e.getCause());
+    } finally {
+      System.setErr(savedErr);
     }
     throw new AssertionError("unreachable");
   }

@@ -61,6 +61,7 @@ class RigInputBoundsTest {
         // 13: aliases, a second document, text after the end marker
         "values:\\n  s: &s hello\\n  t: *s|/repo/testrig.yml:3: values.t: YAML aliases (*s) are not supported",
         "values:\\n  l: [&a 1, *a]|/repo/testrig.yml:2: values.l[1]: YAML aliases (*a) are not supported",
+        "values:\\n  user: \"\\ud800\"|/repo/testrig.yml:2: values.user: contains an unpaired surrogate escape",
         "values: {a: 1}\\n---\\nvalues: {b: 2}|/repo/testrig.yml:2: a rig file is one YAML document",
         "values: {a: 1}\\n...\\ngarbage|/repo/testrig.yml:3: a rig file is one YAML document",
         "values: {a: 1}\\n...\\nname: x|/repo/testrig.yml:3: a rig file is one YAML document",
