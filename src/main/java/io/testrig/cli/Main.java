@@ -62,11 +62,13 @@ public final class Main {
           ExitCode code;
           if (ex instanceof TestrigException te) {
             code = te.exitCode();
-            e.println("testrig: " + te.getMessage());
+            e.println("testrig: " + oneLine(te.getMessage()));
           } else {
             code = ExitCode.INTERNAL;
             e.println(
-                "testrig: internal error: " + ex + " (rerun with --stacktrace and report it)");
+                "testrig: internal error: "
+                    + oneLine(String.valueOf(ex))
+                    + " (rerun with --stacktrace and report it)");
           }
           if (root.stacktrace) {
             ex.printStackTrace(e);
@@ -83,5 +85,13 @@ public final class Main {
           return ExitCode.BAD_INPUT.code();
         });
     return cl;
+  }
+
+  /**
+   * An error is one line (TestrigException's contract, issue 7 item 15): a message that carries a
+   * tool's multi-line output is folded, so scripts and CI logs see exactly one stderr line.
+   */
+  static String oneLine(String message) {
+    return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " | ");
   }
 }

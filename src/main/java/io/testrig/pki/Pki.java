@@ -77,9 +77,7 @@ public final class Pki {
 
   private static List<LeafPlan> plans(CertsSpec spec) {
     KeyType caType = KeyType.of(spec.ca().key(), "certs.ca.key");
-    if (spec.ca().validityDays() < 1) {
-      throw TestrigException.badInput("certs.ca.validity_days: must be at least 1");
-    }
+    checkDays(spec.ca().validityDays(), "certs.ca.validity_days");
     List<LeafPlan> plans = new ArrayList<>();
     spec.issue().forEach((name, leaf) -> plans.add(plan(name, leaf, caType)));
     return plans;
@@ -208,9 +206,7 @@ public final class Pki {
     if (cn.isEmpty() || cn.length() > 64) {
       throw TestrigException.badInput(at + ".common_name: must be 1 to 64 characters");
     }
-    if (leaf.validityDays() < 1) {
-      throw TestrigException.badInput(at + ".validity_days: must be at least 1");
-    }
+    checkDays(leaf.validityDays(), at + ".validity_days");
     KeyType type = leaf.key() == null ? caType : KeyType.of(leaf.key(), at + ".key");
     return new LeafPlan(
         name,
@@ -222,6 +218,14 @@ public final class Pki {
         type,
         leaf.validityDays(),
         leaf.pk8());
+  }
+
+  /** The validity bound RigValidator also checks: a time past 9999 cannot be encoded. */
+  private static void checkDays(int days, String at) {
+    if (days < 1 || days > CertsSpec.MAX_VALIDITY_DAYS) {
+      throw TestrigException.badInput(
+          at + ": must be between 1 and " + CertsSpec.MAX_VALIDITY_DAYS);
+    }
   }
 
   /** {@code ~} and {@code ~/x} expand to the home directory; relative paths to the rig's. */

@@ -13,6 +13,12 @@ import java.util.Map;
 public record CertsSpec(CaSpec ca, Map<String, LeafSpec> issue) {
   public static final CertsSpec NONE = new CertsSpec(null, null);
 
+  /**
+   * The longest validity, CA or leaf, in days (100 years). X.509 times end in 9999 (RFC 5280
+   * 4.1.2.5), and a throw-away PKI needs nothing near that.
+   */
+  public static final int MAX_VALIDITY_DAYS = 36_500;
+
   public CertsSpec {
     ca = ca == null ? CaSpec.DEFAULT : ca;
     issue = issue == null ? Map.of() : issue;

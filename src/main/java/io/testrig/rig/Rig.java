@@ -2,6 +2,7 @@ package io.testrig.rig;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -33,11 +34,12 @@ public record Rig(
 
   public Rig {
     values = values == null ? Map.of() : values;
-    templates = templates == null ? List.of() : List.copyOf(templates);
+    // Null entries (`templates: [~]`) stay, so RigValidator names them instead of a crash here.
+    templates = templates == null ? List.of() : Collections.unmodifiableList(templates);
     secrets = secrets == null ? SecretsSpec.DEFAULT : secrets;
     certs = certs == null ? CertsSpec.NONE : certs;
     stack = stack == null ? StackSpec.NONE : stack;
-    suites = suites == null ? List.of() : List.copyOf(suites);
+    suites = suites == null ? List.of() : Collections.unmodifiableList(suites);
     matrix = matrix == null ? Map.of() : matrix;
   }
 

@@ -16,10 +16,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +39,9 @@ import java.util.stream.Collectors;
  */
 public final class RigLoader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+  /** The longest timeout a rig file may set (7 days; README, "Rig file reference"). */
+  static final Duration MAX_DURATION = Duration.ofDays(7);
 
   private final ObjectMapper mapper;
 
@@ -50,23 +58,127 @@ public final class RigLoader {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
+  /**
+   * The largest rig file testrig reads (README, "Rig file reference"). Real rig files are a few KB;
+   * the bound keeps parsing time and memory small whatever the input (SnakeYAML's scan of one long
+   * plain scalar grows with the square of its length: 10 MB took minutes, issue 7 item 14).
+   */
+  public static final int MAX_BYTES = 256 * 1024;
+
+  /**
+   * The longest line. The square-law scan above runs over one word, quoted run or line, so this
+   * keeps it cheap (64 KiB: milliseconds) wherever the text is; long text belongs in a block scalar
+   * ({@code |}), which is read line by line.
+   */
+  public static final int MAX_LINE_CHARS = 64 * 1024;
+
   /** Loads and validates a rig file. */
   public Rig load(Path file) {
-    String text;
+    return parse(file, read(file));
+  }
+
+  /**
+   * The rig file's text: a regular file of at most {@link #MAX_BYTES} bytes of UTF-8. The type is
+   * checked before the file is opened, so a FIFO or a device never blocks or streams forever.
+   */
+  static String read(Path file) {
+    BasicFileAttributes attrs;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      attrs = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       throw TestrigException.badInput(file + ": rig file not found");
+    } catch (IOException | SecurityException e) {
+      throw TestrigException.badInput(file + ": cannot read rig file: " + e.getMessage());
+    }
+    if (attrs.isDirectory()) {
+      throw TestrigException.badInput(file + ": is a directory, not a rig file");
+    }
+    if (!attrs.isRegularFile()) {
+      throw TestrigException.badInput(
+          file + ": not a regular file (a FIFO, socket or device); a rig file must be a file");
+    }
+    if (attrs.size() > MAX_BYTES) {
+      throw tooLarge(file);
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      // The size may change after the check: read at most one byte more than allowed.
+      bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (IOException e) {
       throw TestrigException.badInput(file + ": cannot read rig file: " + e.getMessage());
     }
-    return parse(file, text);
+    if (bytes.length > MAX_BYTES) {
+      throw tooLarge(file);
+    }
+    return utf8(file, bytes);
+  }
+
+  private static void checkLines(Path file, String text) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE_CHARS) {
+          throw TestrigException.badInput(
+              file
+                  + ":"
+                  + line
+                  + ": line is longer than "
+                  + MAX_LINE_CHARS
+                  + " characters (the limit; use a block scalar '|' for long text)");
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+  }
+
+  private static TestrigException tooLarge(Path file) {
+    return TestrigException.badInput(
+        file + ": rig file is larger than " + MAX_BYTES / 1024 + " KiB (the limit)");
+  }
+
+  /** Strict UTF-8: a malformed byte is an error naming its line, not a replacement character. */
+  static String utf8(Path file, byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      int line = 1;
+      int bad = validPrefix(bytes);
+      for (int i = 0; i < bad; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw TestrigException.badInput(file + ":" + line + ": not valid UTF-8");
+    }
+  }
+
+  /** How many leading bytes decode as UTF-8. */
+  private static int validPrefix(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(in, out, true);
+    return in.position();
   }
 
   /** Parses rig text; {@code file} names it in errors and anchors relative paths. */
   public Rig parse(Path file, String text) {
     Rig rig;
     try {
+      if (text.length() > MAX_BYTES) {
+        throw tooLarge(file);
+      }
+      checkLines(file, text);
+      // Aliases, extra documents, deep nesting and syntax errors: one line each, before Jackson.
+      YamlGuard.check(file, text);
       // An empty file (or only comments) is a rig with every section at its default.
       rig =
           text.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))
@@ -80,7 +192,11 @@ public final class RigLoader {
       throw TestrigException.badInput(file + ":" + where + ": " + describe(e));
     } catch (JsonProcessingException e) {
       throw TestrigException.badInput(
-          file + ":" + line(e.getLocation()) + ": invalid YAML: " + e.getOriginalMessage());
+          file
+              + ":"
+              + line(e.getLocation())
+              + ": invalid YAML: "
+              + YamlGuard.oneLine(e.getOriginalMessage()));
     }
     if (rig == null) {
       rig = new Rig(null, null, null, null, null, null, null, null, null);
@@ -186,11 +302,22 @@ public final class RigLoader {
           && p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
         throw JsonMappingException.from(p, "wrong type, expected a duration like 30s");
       }
+      Duration d;
       try {
-        return parseDuration(p.getText());
-      } catch (IllegalArgumentException e) {
-        throw JsonMappingException.from(p, e.getMessage());
+        d = parseDuration(p.getText());
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        String text = p.getText();
+        throw JsonMappingException.from(
+            p,
+            "expected a duration like 500ms, 30s, 2m or 1h, got '"
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                + "'");
       }
+      // Timeouts become milliseconds and deadlines: a bound keeps that arithmetic in range.
+      if (d.compareTo(MAX_DURATION) > 0) {
+        throw JsonMappingException.from(p, "must be at most " + MAX_DURATION.toHours() + "h");
+      }
+      return d;
     }
   }
 

@@ -15,6 +15,10 @@ import java.util.Map;
 public record SecretsSpec(String config, String envPrefix, Map<String, GeneratorSpec> generators) {
   public static final SecretsSpec DEFAULT = new SecretsSpec(null, null, null);
 
+  /** The generators every rig has; {@code generators} may override them. */
+  public static final java.util.List<String> BUILTIN_GENERATORS =
+      java.util.List.of("password", "token", "hex", "uuid");
+
   public SecretsSpec {
     envPrefix = envPrefix == null ? "TESTRIG_" : envPrefix;
     generators = generators == null ? Map.of() : generators;

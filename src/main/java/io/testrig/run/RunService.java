@@ -4,6 +4,7 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
+import io.testrig.pki.Pki;
 import io.testrig.report.FailureSummary;
 import io.testrig.report.JUnitWriter;
 import io.testrig.report.Report;
@@ -12,6 +13,7 @@ import io.testrig.report.TestSuite;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.secrets.SecretStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +112,7 @@ public final class RunService {
     List<ConfigRun.Result> results = new ArrayList<>();
     Engine engine = null;
     try {
+      preflight();
       engine = needsEngine(rig) ? connect.get() : null;
       Engine e = engine;
       int threads = Math.min(opts.parallel(), configs.size());
@@ -185,6 +188,24 @@ public final class RunService {
       out.info("  the report was over GitLab's limits: it lists only failed and errored testcases");
     }
     out.info("JUnit XML: " + path);
+  }
+
+  /**
+   * Bad input that every config would hit alike (the certs, a persistent config.json) fails once
+   * here, before any config starts, instead of once per config (issue 7, item 15).
+   */
+  private void preflight() {
+    try {
+      Pki.check(rig.certs());
+    } catch (TestrigException e) {
+      throw e.exitCode() == ExitCode.BAD_INPUT
+          ? new TestrigException(e.exitCode(), rig.file() + ": " + e.getMessage(), e)
+          : e;
+    }
+    if (opts.config() != null || rig.secrets().config() != null) {
+      // Only reads it; the run directory is not needed for a persistent config.json.
+      SecretStore.open(rig, null, opts.config(), redactor);
+    }
   }
 
   private ConfigRun start(List<ConfigRun> runs, Matrix.Config c, Engine engine) {

@@ -11,6 +11,7 @@ import io.testrig.rig.Rig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class SecretStore {
       runDir.requireNoLinks(file);
     }
     Map<String, Generator> gens = new TreeMap<>();
-    for (String name : List.of("password", "token", "hex", "uuid")) {
+    for (String name : io.testrig.rig.SecretsSpec.BUILTIN_GENERATORS) {
       gens.put(name, Generator.builtin(name));
     }
     rig.secrets().generators().forEach((name, spec) -> gens.put(name, Generator.of(spec)));
@@ -115,9 +116,20 @@ public final class SecretStore {
   private static Map<String, Object> load(Path file) {
     String text;
     try {
+      // The path is user input (--config, secrets.config): a directory or a FIFO is a bad path,
+      // not an i/o failure, and is refused before it is opened (a FIFO would block the read).
+      if (Files.isDirectory(file)) {
+        throw TestrigException.badInput(file + ": config is a directory, not a JSON file");
+      }
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw TestrigException.badInput(
+            file + ": config is not a regular file (a FIFO, socket or device)");
+      }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return new LinkedHashMap<>();
+    } catch (CharacterCodingException e) {
+      throw TestrigException.badInput(file + ": config is not valid UTF-8 JSON");
     } catch (IOException e) {
       throw TestrigException.io(file + ": cannot read config: " + e.getMessage(), e);
     }

@@ -86,7 +86,7 @@ class RigLoaderTest {
         "templates: {from: x}|/repo/testrig.yml:1: templates: wrong type, expected a list",
         "certs:\\n  issue:\\n    db:\\n      usage: [server, clinet]|/repo/testrig.yml:4: certs.issue.db.usage[1]: must be server or client",
         "certs:\\n  ca: {key: dsa}|/repo/testrig.yml:2: certs.ca.key: must be one of [ecdsa-p256, rsa-2048, rsa-3072, rsa-4096]",
-        "certs:\\n  issue:\\n    db: {validity_days: 0}|/repo/testrig.yml:3: certs.issue.db.validity_days: must be at least 1",
+        "certs:\\n  issue:\\n    db: {validity_days: 0}|/repo/testrig.yml:3: certs.issue.db.validity_days: must be between 1 and 36500",
         "templates:\\n  - to: x|/repo/testrig.yml:2: templates[0].from: is required",
         "templates:\\n  - from: x\\n    to: ../etc|/repo/testrig.yml:3: templates[0].to: must be a path inside the run directory",
         "stack:\\n  services:\\n    api:\\n      probe: {tcp: 1, log: x}|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",

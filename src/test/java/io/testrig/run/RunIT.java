@@ -186,6 +186,24 @@ class RunIT {
   }
 
   @Test
+  void missingSuiteImageIsReportedByTestrigAloneWithoutLibraryLogging() throws Exception {
+    Files.createDirectories(tmp.resolve("rig"));
+    copy(RESOURCES.resolve("missing-suite-image"), tmp.resolve("rig"));
+    JarRun run = jar(rigFile(), "-p", project("nosuiteimage"));
+    JarRun.Result r = run.run();
+    assertEquals(1, r.code(), r.toString());
+    // Issue 7, item 15: docker-java's ERROR line and stack trace for the failed pull are gone;
+    // the suite's problem is testrig's error testcase.
+    assertFalse(r.err().contains("ERROR"), r.toString());
+    assertFalse(r.err().lines().anyMatch(l -> l.startsWith("\tat ")), r.toString());
+    assertTrue(
+        Files.readString(artDir().resolve("junit.xml"))
+            .contains("image 'testrig-runit-missing-suite:none' is not available"),
+        Files.readString(artDir().resolve("junit.xml")));
+    run.assertLeftNothing(docker, null, artDir());
+  }
+
+  @Test
   void healthcheckThatNeverPassesTimesOutNamingTheServiceWithItsLogSaved() throws Exception {
     JarRun run = jar(rig("unhealthy"), "-p", project("unhealthy"));
     JarRun.Result r = run.run();
