@@ -78,7 +78,12 @@ class BadInputCliTest {
     Files.createDirectory(dir.resolve("cfg"));
     Path rig = rig("secrets: {config: cfg}\n");
     assertEquals(2, run("render", "-f", rig.toString(), "--run-dir", dir.resolve("r").toString()));
-    assertOneLine("testrig: " + dir.resolve("cfg") + ": config is a directory, not a JSON file");
+    assertOneLine(
+        "testrig: "
+            + rig
+            + ": secrets.config "
+            + dir.resolve("cfg")
+            + ": is a directory, not a regular file; refusing to replace it");
   }
 
   @Test

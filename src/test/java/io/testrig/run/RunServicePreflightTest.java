@@ -47,11 +47,16 @@ class RunServicePreflightTest {
                       throw new AssertionError("no engine needed");
                     }));
     assertEquals(ExitCode.BAD_INPUT, e.exitCode());
-    assertEquals(dir.resolve("cfg") + ": config is a directory, not a JSON file", e.getMessage());
+    assertEquals(
+        dir.resolve("testrig.yml")
+            + ": secrets.config "
+            + dir.resolve("cfg")
+            + ": is a directory, not a regular file; refusing to replace it",
+        e.getMessage());
     // The CLI prints the exception once; no config printed it (or started) before.
     assertEquals("", err.toString());
     assertFalse(Files.exists(runDir), "no config started");
     String report = Files.readString(dir.resolve("artifacts/junit.xml"));
-    assertTrue(report.contains("config is a directory"), report);
+    assertTrue(report.contains("cfg: is a directory, not a regular file"), report);
   }
 }
