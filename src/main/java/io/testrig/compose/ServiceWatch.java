@@ -38,13 +38,18 @@ public final class ServiceWatch implements AutoCloseable {
         longRunning.add(s.service());
       }
     }
-    Stack.containersByService(stack.client(), stack.projectName())
-        .forEach(
-            (service, ids) -> {
-              if (longRunning.contains(service)) {
-                ids.forEach(id -> watched.put(id, service));
-              }
-            });
+    try {
+      Stack.containersByService(stack.client(), stack.projectName())
+          .forEach(
+              (service, ids) -> {
+                if (longRunning.contains(service)) {
+                  ids.forEach(id -> watched.put(id, service));
+                }
+              });
+    } catch (RuntimeException e) {
+      events.close(); // no event stream left open behind a failed start
+      throw e;
+    }
   }
 
   /** Services that died since the watch began and were not reported by an earlier call. */
