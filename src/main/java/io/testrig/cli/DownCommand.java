@@ -55,8 +55,10 @@ final class DownCommand implements Callable<Integer> {
           return 0;
         }
       }
+      List<String> logProblems = new ArrayList<>();
       for (String p : targets) {
-        Reaper.Removed r = StackService.down(engine, p, artifacts.dir, root.redactor);
+        StackService.Down d = StackService.down(engine, p, artifacts.dir, root.redactor);
+        Reaper.Removed r = d.removed();
         out.printf(
             "%s: removed %d containers, %d networks, %d volumes%n",
             p, r.containers().size(), r.networks().size(), r.volumes().size());
@@ -65,8 +67,15 @@ final class DownCommand implements Callable<Integer> {
               io.testrig.core.ExitCode.STACK_FAILED,
               p + ": could not remove " + String.join("; ", r.kept()));
         }
+        if (d.logsProblem() != null) {
+          logProblems.add(p + ": " + d.logsProblem());
+        }
       }
       wipe(rigModel, out);
+      if (!logProblems.isEmpty()) {
+        // Everything is removed; a log that could not be saved is still an error (exit 5).
+        throw TestrigException.io(String.join("; ", logProblems), null);
+      }
     }
     return 0;
   }

@@ -1,5 +1,6 @@
 package io.testrig.cli;
 
+import io.testrig.compose.StackService;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Gc;
 import io.testrig.engine.Reaper;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
       "Remove testrig-labelled containers, networks and volumes whose run is gone: its owner"
           + " process no longer exists on this host, it is older than --older-than, or (with"
           + " --this-job) it belongs to the current CI job; and wipe the run directories"
-          + " (secrets) of runs whose process is gone. Idempotent."
+          + " (secrets) of runs whose process is gone, and orphaned testrig-compose-* temp"
+          + " directories. Idempotent."
     })
 final class GcCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
@@ -53,6 +55,9 @@ final class GcCommand implements Callable<Integer> {
       Orphans.Swept swept = Orphans.sweep();
       swept.wiped().forEach(d -> out.println("wiped run directory " + d));
       swept.kept().forEach(d -> out.println("kept run directory " + d));
+      // Labels override files of stacks brought up without a run directory (issue 7, item 8).
+      StackService.sweepLabelOverrides()
+          .forEach(d -> out.println("removed compose override directory " + d));
       out.printf(
           "gc: removed %d containers, %d networks, %d volumes%n",
           r.containers().size(), r.networks().size(), r.volumes().size());

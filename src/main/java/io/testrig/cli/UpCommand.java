@@ -62,7 +62,9 @@ final class UpCommand implements Callable<Integer> {
               .withRedactor(root.redactor)
               .withProgress(new PlainProgress(out))
               .withOwner(owner)
-              .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()));
+              .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
+              // The labels override lives with the secrets: `down` and gc wipe it with them.
+              .withStateDir(dir.path());
       Stack stack = StackService.up(engine, r, opts);
       stack.detach();
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();

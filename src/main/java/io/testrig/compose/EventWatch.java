@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import io.testrig.engine.Labels;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class EventWatch implements AutoCloseable {
   private final Set<String> healthy = ConcurrentHashMap.newKeySet();
   private final Set<String> died = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> exitCodes = new ConcurrentHashMap<>();
   private final Object signal = new Object();
   private final ResultCallback.Adapter<Event> callback;
 
@@ -44,6 +46,10 @@ final class EventWatch implements AutoCloseable {
                       healthy.add(id);
                     } else if (action.equals("die") || action.equals("oom")) {
                       died.add(id);
+                      Map<String, String> a = e.getActor().getAttributes();
+                      if (a != null && a.get("exitCode") != null) {
+                        exitCodes.put(id, a.get("exitCode"));
+                      }
                     } else if (action.equals("start")) {
                       died.remove(id);
                     } else {
@@ -63,6 +69,11 @@ final class EventWatch implements AutoCloseable {
 
   boolean died(String containerId) {
     return died.contains(containerId);
+  }
+
+  /** The exit code of the container's last die event, or null. */
+  String exitCode(String containerId) {
+    return exitCodes.get(containerId);
   }
 
   /** Sleeps up to {@code millis}, waking early on a health or die event. */

@@ -25,27 +25,47 @@ import java.util.concurrent.TimeUnit;
 final class LogSaver {
   private LogSaver() {}
 
+  /**
+   * Saves every log it can; a file that cannot be written (disk full, read-only) does not stop the
+   * others, and all such failures come back together as one {@link TestrigException} ({@code
+   * IO_FAILURE}) naming each file, so a log left empty or cut short is never silent (issue 7, item
+   * 10).
+   */
   static void save(
       DockerClient client, Map<String, List<String>> containers, Path dir, Redactor redactor) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw TestrigException.io("cannot create " + dir + ": " + e.getMessage(), e);
+      throw TestrigException.io("cannot create " + dir + ": " + reason(e), e);
     }
-    containers.forEach(
-        (service, ids) -> {
-          for (int i = 0; i < ids.size(); i++) {
-            String name = ids.size() == 1 ? service : service + "-" + (i + 1);
-            Path file = dir.resolve(name + ".log");
-            String text = redactor.redact(read(client, ids.get(i)));
-            SafePaths.requireFileTarget(file, "artifact");
-            try {
-              Files.writeString(file, text, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-              throw TestrigException.io("cannot write " + file + ": " + e.getMessage(), e);
-            }
-          }
-        });
+    List<String> failed = new ArrayList<>();
+    IOException first = null;
+    for (Map.Entry<String, List<String>> e : containers.entrySet()) {
+      List<String> ids = e.getValue();
+      for (int i = 0; i < ids.size(); i++) {
+        String name = ids.size() == 1 ? e.getKey() : e.getKey() + "-" + (i + 1);
+        Path file = dir.resolve(name + ".log");
+        String text = redactor.redact(read(client, ids.get(i)));
+        SafePaths.requireFileTarget(file, "artifact");
+        try {
+          Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+          failed.add(file + " (" + reason(ex) + "; the file is missing or incomplete)");
+          first = first == null ? ex : first;
+        }
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw TestrigException.io("cannot write " + String.join(", ", failed), first);
+    }
+  }
+
+  /** The OS's reason (e.g. "No space left on device") without repeating the path. */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return String.valueOf(e.getMessage());
   }
 
   static String read(DockerClient client, String containerId) {

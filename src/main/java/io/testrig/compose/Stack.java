@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +34,13 @@ public final class Stack implements AutoCloseable {
   private final Path artifactDir;
   private final Redactor redactor;
   private final boolean graceful;
-  private final Path overrideDir;
+  private final LabelOverride override;
   private volatile List<ServiceStatus> services = List.of();
   private Thread hook;
   private boolean closed;
   private Reaper.Removed removed;
   private Duration teardownTime;
+  private volatile String logsProblem;
 
   Stack(
       Engine engine,
@@ -53,7 +53,7 @@ public final class Stack implements AutoCloseable {
       Path artifactDir,
       Redactor redactor,
       boolean graceful,
-      Path overrideDir) {
+      LabelOverride override) {
     this.engine = engine;
     this.project = project;
     this.runId = runId;
@@ -64,7 +64,7 @@ public final class Stack implements AutoCloseable {
     this.artifactDir = artifactDir;
     this.redactor = redactor;
     this.graceful = graceful;
-    this.overrideDir = overrideDir;
+    this.override = override;
   }
 
   /** Compose project name, e.g. {@code testrig-j1234-pg16-ab12}. */
@@ -148,6 +148,14 @@ public final class Stack implements AutoCloseable {
         engine.client(), containersByService(engine.client(), project), logsDir(), redactor);
   }
 
+  /**
+   * Starts watching the ready services for deaths (while the suites run); close it when they are
+   * done.
+   */
+  public ServiceWatch watch() {
+    return new ServiceWatch(this);
+  }
+
   /** The last lines of a service's saved log, or of its live log. */
   String tail(String service, int n) {
     Path f = logsDir().resolve(service + ".log");
@@ -178,7 +186,8 @@ public final class Stack implements AutoCloseable {
     try {
       saveLogs();
     } catch (RuntimeException e) {
-      // Logs are best effort; removal must still happen.
+      // Removal must still happen; the caller reports the failure (logsProblem).
+      logsProblem = redactor.redact(String.valueOf(e.getMessage()));
     }
     removed = remove(engine.client(), project, runId, graceful);
     teardownTime = Duration.ofNanos(System.nanoTime() - t0);
@@ -186,6 +195,14 @@ public final class Stack implements AutoCloseable {
     deleteOverride();
     unhook();
     return removed;
+  }
+
+  /**
+   * Why saving the service logs at {@link #down()} failed (e.g. "cannot write logs/db.log (No space
+   * left on device; ...)"), or null: a log left empty or cut short must be reported, never silent.
+   */
+  public String logsProblem() {
+    return logsProblem;
   }
 
   /** How long {@link #down()} took, or null before it ran. */
@@ -209,8 +226,29 @@ public final class Stack implements AutoCloseable {
   }
 
   synchronized void hook() {
-    hook = new Thread(this::close, "testrig-teardown-" + project);
+    hook = new Thread(this::closeOnShutdown, "testrig-teardown-" + project);
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * The shutdown hook's teardown: first the compose child that may still be creating containers is
+   * ended, then the stack is removed, then removed again until the engine is quiet (a create the
+   * killed compose had already sent may still land), issue 7 item 7.
+   */
+  private void closeOnShutdown() {
+    io.testrig.core.Exec.endAll(Duration.ofSeconds(10));
+    close();
+    try {
+      Reaper.removeUntilQuiet(
+          engine.client(),
+          Labels.COMPOSE_PROJECT,
+          project,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      System.err.println(
+          "testrig: teardown of " + project + " failed: " + redactor.redact(e.getMessage()));
+    }
   }
 
   private synchronized void unhook() {
@@ -225,13 +263,8 @@ public final class Stack implements AutoCloseable {
   }
 
   private void deleteOverride() {
-    if (overrideDir == null) {
-      return;
-    }
-    try (var files = Files.walk(overrideDir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A leftover labels file holds no secret.
+    if (override != null) {
+      override.delete();
     }
   }
 

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param owner the process whose death makes the stack garbage for {@code testrig gc}
  * @param shutdownHook tear the stack down when the JVM exits (SIGINT/SIGTERM) before {@link
  *     Stack#close()} ran
+ * @param stateDir where the labels override file goes: the run directory, so it is wiped with the
+ *     secrets on every path; null: a private {@code testrig-compose-*} temp directory, removed at
+ *     teardown and by {@code testrig gc} once its owner is gone
  */
 public record StackOptions(
     String projectName,
@@ -31,7 +34,8 @@ public record StackOptions(
     Redactor redactor,
     ProgressListener progress,
     ProcessHandle owner,
-    boolean shutdownHook) {
+    boolean shutdownHook,
+    Path stateDir) {
 
   public StackOptions {
     env = env == null ? Map.of() : Map.copyOf(env);
@@ -42,7 +46,7 @@ public record StackOptions(
   }
 
   public static StackOptions defaults(Path artifactDir) {
-    return new StackOptions(null, null, null, artifactDir, null, null, null, null, true);
+    return new StackOptions(null, null, null, artifactDir, null, null, null, null, true, null);
   }
 
   public StackOptions withProjectName(String name) {
@@ -55,7 +59,8 @@ public record StackOptions(
         redactor,
         progress,
         owner,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withConfigSuffix(String suffix) {
@@ -68,7 +73,8 @@ public record StackOptions(
         redactor,
         progress,
         owner,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withEnv(Map<String, String> e) {
@@ -81,7 +87,8 @@ public record StackOptions(
         redactor,
         progress,
         owner,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withComposeFiles(List<Path> files) {
@@ -94,7 +101,8 @@ public record StackOptions(
         redactor,
         progress,
         owner,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withRedactor(Redactor r) {
@@ -107,7 +115,8 @@ public record StackOptions(
         r,
         progress,
         owner,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withProgress(ProgressListener p) {
@@ -120,7 +129,8 @@ public record StackOptions(
         redactor,
         p,
         owner,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withOwner(ProcessHandle o) {
@@ -133,11 +143,35 @@ public record StackOptions(
         redactor,
         progress,
         o,
-        shutdownHook);
+        shutdownHook,
+        stateDir);
   }
 
   public StackOptions withShutdownHook(boolean hook) {
     return new StackOptions(
-        projectName, configSuffix, env, artifactDir, composeFiles, redactor, progress, owner, hook);
+        projectName,
+        configSuffix,
+        env,
+        artifactDir,
+        composeFiles,
+        redactor,
+        progress,
+        owner,
+        hook,
+        stateDir);
+  }
+
+  public StackOptions withStateDir(Path dir) {
+    return new StackOptions(
+        projectName,
+        configSuffix,
+        env,
+        artifactDir,
+        composeFiles,
+        redactor,
+        progress,
+        owner,
+        shutdownHook,
+        dir);
   }
 }

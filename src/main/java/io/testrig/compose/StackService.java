@@ -10,11 +10,8 @@ import io.testrig.engine.Labels;
 import io.testrig.engine.Reaper;
 import io.testrig.rig.Rig;
 import io.testrig.rig.StackSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,21 +123,10 @@ public final class StackService {
     }
     List<String> enabled = model.enabledServices(spec.profiles());
 
-    Path overrideDir;
-    try {
-      overrideDir =
-          Files.createTempDirectory(
-              "testrig-compose-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Files.writeString(
-          overrideDir.resolve("testrig.labels.json"),
-          model.labelOverride(labels),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw TestrigException.io("cannot write the compose label override: " + e.getMessage(), e);
-    }
+    LabelOverride override =
+        LabelOverride.write(opts.stateDir(), project, model.labelOverride(labels));
     List<Path> withOverride = new ArrayList<>(files);
-    withOverride.add(overrideDir.resolve("testrig.labels.json"));
+    withOverride.add(override.file());
     ComposeCli compose = new ComposeCli(project, withOverride, envFiles, env, opts.redactor());
     List<String> networks = new ArrayList<>();
     for (String n : model.networkNames()) {
@@ -164,7 +150,7 @@ public final class StackService {
             artifacts,
             opts.redactor(),
             spec.gracefulStop(),
-            overrideDir);
+            override);
     if (opts.shutdownHook()) {
       stack.hook();
     }
@@ -211,13 +197,19 @@ public final class StackService {
               .findFirst()
               .orElse(null);
       if (failed != null) {
-        stack.saveLogs();
+        String logsFailed = null;
+        try {
+          stack.saveLogs();
+        } catch (TestrigException e) {
+          logsFailed = e.getMessage();
+        }
         String msg =
             failed.message()
                 + "; last log lines: "
                 + stack.tail(failed.service(), TAIL_LINES)
                 + "; log: "
-                + stack.logsDir().resolve(failed.service() + ".log");
+                + stack.logsDir().resolve(failed.service() + ".log")
+                + (logsFailed == null ? "" : "; " + logsFailed);
         statuses = withMessage(statuses, failed.service(), msg);
         throw new StackFailedException(msg, statuses, null);
       }
@@ -273,12 +265,18 @@ public final class StackService {
   }
 
   /**
+   * What {@link #down} did: what it removed, and why saving the logs failed (null when they were
+   * all saved).
+   */
+  public record Down(Reaper.Removed removed, String logsProblem) {}
+
+  /**
    * Tears down a stack known only by its project name ({@code testrig down}): saves its logs under
    * {@code artifactDir/logs}, then removes its containers, networks and volumes and those of its
-   * run id.
+   * run id. A log that cannot be written does not stop the removal; it is returned for the caller
+   * to report.
    */
-  public static Reaper.Removed down(
-      Engine engine, String project, Path artifactDir, Redactor redactor) {
+  public static Down down(Engine engine, String project, Path artifactDir, Redactor redactor) {
     String runId = null;
     for (var c :
         engine
@@ -289,6 +287,7 @@ public final class StackService {
             .exec()) {
       runId = c.getLabels().getOrDefault(Labels.RUN_ID, runId);
     }
+    String logs = null;
     try {
       LogSaver.save(
           engine.client(),
@@ -296,9 +295,9 @@ public final class StackService {
           artifactDir.resolve("logs"),
           redactor);
     } catch (RuntimeException e) {
-      // Logs are best effort; removal must still happen.
+      logs = redactor.redact(String.valueOf(e.getMessage()));
     }
-    return Stack.remove(engine.client(), project, runId, false);
+    return new Down(Stack.remove(engine.client(), project, runId, false), logs);
   }
 
   /** Compose projects of testrig stacks brought up from {@code rigFile}. */
@@ -318,6 +317,14 @@ public final class StackService {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Removes orphaned {@code testrig-compose-*} temp directories (labels override files of stacks
+   * brought up without a run directory whose owner is gone); for {@code testrig gc}.
+   */
+  public static List<Path> sweepLabelOverrides() {
+    return LabelOverride.sweep();
   }
 
   /** {@code docker compose version} of the compose testrig uses with this engine. */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -28,6 +30,16 @@ import java.util.function.UnaryOperator;
 public final class Exec {
   /** How many characters of a failed command's output an error message keeps. */
   static final int ERROR_TAIL_CHARS = 2_000;
+
+  /**
+   * Every child process running now, so an interrupted run can end them before it removes what they
+   * were creating: a {@code compose up --no-start} still running when teardown removed the stack by
+   * its labels would create containers and networks after that removal (issue 7, item 7).
+   */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  /** Set once {@link #endAll} ran: no new child process starts after it. */
+  private static volatile boolean ended;
 
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final UnaryOperator<String> redactor;
@@ -73,14 +85,57 @@ public final class Exec {
       pb.directory(workDir.toFile());
     }
     Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new TestrigException(
-          ExitCode.ENGINE_UNAVAILABLE,
-          "cannot start '" + describe(command) + "': " + e.getMessage(),
-          e);
+    synchronized (LIVE) {
+      if (ended) {
+        throw new TestrigException(
+            ExitCode.INTERRUPTED, "interrupted before '" + describe(command) + "' started");
+      }
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        throw new TestrigException(
+            ExitCode.ENGINE_UNAVAILABLE,
+            "cannot start '" + describe(command) + "': " + e.getMessage(),
+            e);
+      }
+      LIVE.add(p);
     }
+    try {
+      return await(p, command, timeout, stdin);
+    } finally {
+      LIVE.remove(p);
+    }
+  }
+
+  /**
+   * Kills every running child process (and its descendants, e.g. the compose plugin under {@code
+   * docker}) and waits up to {@code wait} for them to end; from then on no child process starts.
+   * For the interrupt path only: what they were creating is removed by labels afterwards, once
+   * nothing can create more. Returns how many were running.
+   */
+  public static int endAll(Duration wait) {
+    List<Process> running;
+    synchronized (LIVE) {
+      ended = true;
+      running = new ArrayList<>(LIVE);
+    }
+    for (Process p : running) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    for (Process p : running) {
+      try {
+        p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return running.size();
+  }
+
+  private Result await(Process p, List<String> command, Duration timeout, byte[] stdin) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread o = pump(p.getInputStream(), out);

@@ -14,7 +14,8 @@ public enum ExitCode {
   /** The Docker engine or the compose CLI is missing, unreachable or too old. */
   ENGINE_UNAVAILABLE(3, "engine unavailable"),
   /**
-   * The stack did not come up: a service never became ready, an image is missing, a port is taken.
+   * The stack failed: a service never became ready, an image is missing, a port is taken, or a
+   * service died while the suites ran.
    */
   STACK_FAILED(4, "stack failed"),
   /**

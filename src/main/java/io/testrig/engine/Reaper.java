@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.function.Predicate;
  * live one. Removal is idempotent: something already gone counts as removed.
  */
 public final class Reaper {
+  private static final long QUIET_POLL_MS = 250;
+
   private Reaper() {}
 
   /** What was removed, by name; {@code kept} lists what could not be removed and why. */
@@ -114,6 +117,41 @@ public final class Reaper {
       }
     }
     return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
+  }
+
+  /**
+   * Removes what carries {@code key=value} again and again until one pass finds nothing and at
+   * least {@code settle} has passed, or {@code max} is spent. For the interrupt path: a create
+   * request a killed compose (or a worker thread) had already sent is still carried out by the
+   * engine, so one pass right after the kill can miss a container or network that appears a moment
+   * later.
+   */
+  public static Removed removeUntilQuiet(
+      DockerClient client, String key, String value, Duration settle, Duration max) {
+    long t0 = System.nanoTime();
+    List<String> containers = new ArrayList<>();
+    List<String> networks = new ArrayList<>();
+    List<String> volumes = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    while (true) {
+      Removed r = remove(client, key, value, l -> true, false);
+      containers.addAll(r.containers());
+      networks.addAll(r.networks());
+      volumes.addAll(r.volumes());
+      long elapsed = System.nanoTime() - t0;
+      boolean quiet = r.isEmpty() && r.kept().isEmpty();
+      if ((quiet && elapsed >= settle.toNanos()) || elapsed >= max.toNanos()) {
+        kept.addAll(r.kept());
+        return new Removed(containers, networks, volumes, kept);
+      }
+      try {
+        Thread.sleep(QUIET_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        kept.addAll(r.kept());
+        return new Removed(containers, networks, volumes, kept);
+      }
+    }
   }
 
   private static List<String> collect(Collection<CompletableFuture<String>> futures) {

@@ -1,7 +1,10 @@
 package io.testrig.run;
 
+import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
+import io.testrig.core.TestrigException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,6 +24,7 @@ public final class Cleanup {
     private final String what;
     private final Runnable action;
     private boolean done;
+    private volatile String outcome;
 
     private Registration(String what, Runnable action) {
       this.what = what;
@@ -36,7 +40,18 @@ public final class Cleanup {
         done = true;
         open.remove(this);
       }
-      action.run();
+      try {
+        action.run();
+        outcome = "done";
+      } catch (RuntimeException e) {
+        outcome = "failed: " + e.getMessage();
+        throw e;
+      }
+    }
+
+    /** Null until the action ran (by close or the hook); then "done" or "failed: why". */
+    public String outcome() {
+      return outcome;
     }
 
     /**
@@ -56,11 +71,24 @@ public final class Cleanup {
     }
   }
 
+  /** How long the hook waits for killed child processes to end. */
+  static final Duration CHILD_WAIT = Duration.ofSeconds(10);
+
   private final Deque<Registration> open = new ArrayDeque<>();
   private volatile boolean interrupted;
+  // Set by any shutdown, even one that found nothing open: the JVM is ending, start nothing new.
+  private volatile boolean shuttingDown;
 
-  /** Registers an undo action, run at close or at an interrupted shutdown. */
+  /**
+   * Registers an undo action, run at close or at an interrupted shutdown. Once a shutdown began
+   * this refuses with {@link ExitCode#INTERRUPTED}: the caller must not start what the action would
+   * undo (a matrix config queued behind the running ones never starts after SIGINT, issue 7 item
+   * 6).
+   */
   public synchronized Registration register(String what, Runnable action) {
+    if (shuttingDown) {
+      throw new TestrigException(ExitCode.INTERRUPTED, "interrupted before " + what + " began");
+    }
     Registration r = new Registration(what, action);
     open.push(r);
     return r;
@@ -71,13 +99,17 @@ public final class Cleanup {
     return interrupted;
   }
 
-  /** Installs the JVM shutdown hook that undoes open registrations and exits 130. */
+  /**
+   * Installs the JVM shutdown hook that undoes open registrations and exits 130. Before undoing
+   * anything it ends testrig's child processes ({@link Exec#endAll}): a compose command still
+   * creating containers would otherwise create them after the hook removed the stack.
+   */
   public void installShutdownHook(PrintWriter err) {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (runOpen(err) > 0) {
+                  if (runOpen(err, () -> Exec.endAll(CHILD_WAIT)) > 0) {
                     err.flush();
                     Runtime.getRuntime().halt(ExitCode.INTERRUPTED.code());
                   }
@@ -87,8 +119,17 @@ public final class Cleanup {
 
   /** Undoes every open registration, last first; returns how many there were. */
   int runOpen(PrintWriter err) {
+    return runOpen(err, () -> {});
+  }
+
+  /**
+   * Marks the shutdown (no registration is accepted after it), runs {@code beforeUndo}, then undoes
+   * every registration open at that moment, last first; returns how many there were.
+   */
+  int runOpen(PrintWriter err, Runnable beforeUndo) {
     List<Registration> todo;
     synchronized (this) {
+      shuttingDown = true;
       if (open.isEmpty()) {
         return 0;
       }
@@ -96,6 +137,8 @@ public final class Cleanup {
       todo = new ArrayList<>(open);
     }
     err.println("testrig: interrupted; cleaning up " + todo.size() + " thing(s)");
+    err.flush();
+    beforeUndo.run();
     for (Registration r : todo) {
       try {
         r.close();

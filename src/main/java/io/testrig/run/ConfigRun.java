@@ -2,6 +2,7 @@ package io.testrig.run;
 
 import io.testrig.compose.ProjectNames;
 import io.testrig.compose.ServiceStatus;
+import io.testrig.compose.ServiceWatch;
 import io.testrig.compose.Stack;
 import io.testrig.compose.StackFailedException;
 import io.testrig.compose.StackOptions;
@@ -33,7 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One matrix config from start to finish: certs and templates, stack up, suites, teardown, wipe.
@@ -55,6 +58,17 @@ final class ConfigRun {
   private final List<TestSuite> suites = Collections.synchronizedList(new ArrayList<>());
   private volatile ExitCode infra = ExitCode.OK;
   private volatile boolean finished;
+  private volatile boolean started;
+  private volatile boolean finishedCleanly;
+  // What the partial report says about this config after SIGINT/SIGTERM.
+  private volatile String phase = "certs and templates";
+  private volatile String stackOutcome;
+  private volatile String wipeOutcome;
+  // Held while a phase writes into the run directory; the wipe waits for it.
+  private final ReentrantLock dirLock = new ReentrantLock();
+
+  /** How long an interrupt's wipe waits for a phase still writing into the run directory. */
+  static final Duration WIPE_WAIT = Duration.ofSeconds(30);
 
   ConfigRun(
       Rig rig,
@@ -85,29 +99,33 @@ final class ConfigRun {
         opts.runDir() == null || config.isSingle()
             ? opts.runDir()
             : opts.runDir().resolve(config.slug());
-    RunDir dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
-    Cleanup.Registration wipe = cleanup.register("run directory " + dir.path(), dir::wipe);
-    Orphans.claim(dir);
+    // Registered before the directory exists: after SIGINT/SIGTERM the registration is refused and
+    // this config never starts (issue 7, item 6). The hook's wipe waits for dirLock, so it never
+    // races a half-written directory (certs, config.json) that would then outlive the wipe.
+    AtomicReference<RunDir> dirRef = new AtomicReference<>();
+    Cleanup.Registration wipe =
+        cleanup.register("run directory" + scopeSuffix(), () -> wipeWhenIdle(dirRef));
+    started = true;
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
+      RunDir dir;
+      dirLock.lock();
+      try {
+        dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
+        dirRef.set(dir);
+        Orphans.claim(dir);
+      } finally {
+        dirLock.unlock();
+      }
       if (prepare(dir)) {
         if (!rig.stack().isEmpty()) {
           String project = project(runId);
           // Registered before bring-up: a SIGTERM while services start must remove them too. Until
-          // the Stack exists, the hook removes by labels (project and run id).
+          // the Stack exists, the hook removes by labels (project and run id), after it ended the
+          // compose child that was creating them (Cleanup's hook, Exec.endAll).
           AtomicReference<Stack> live = new AtomicReference<>();
-          down =
-              cleanup.register(
-                  "stack " + project,
-                  () -> {
-                    Stack s = live.get();
-                    if (s != null) {
-                      s.close();
-                    } else {
-                      Stack.remove(engine.client(), project, stackRunId(project), false);
-                    }
-                  });
+          down = cleanup.register("stack " + project, () -> removeStack(live, project));
           stack = up(project, dir, artifacts);
           if (stack == null) {
             down.cancel(); // StackService removed what it had made
@@ -126,11 +144,99 @@ final class ConfigRun {
           }
         }
       }
+    } catch (TestrigException e) {
+      if (e.exitCode() != ExitCode.INTERRUPTED) {
+        throw e;
+      }
+      infra = ExitCode.INTERRUPTED; // a registration refused: the hook is tearing down
     } finally {
+      enter("teardown");
       teardown(stack, down, wipe);
+      finishedCleanly = !cleanup.interrupted();
       finished = true;
     }
     return new Result(config, snapshot(null), infra);
+  }
+
+  /** The hook's stack action: the live stack's own teardown, else removal by labels. */
+  private void removeStack(AtomicReference<Stack> live, String project) {
+    Stack s = live.get();
+    Reaper.Removed r;
+    if (s != null) {
+      r = s.down();
+    } else {
+      r = Stack.remove(engine.client(), project, stackRunId(project), false);
+    }
+    stackOutcome = "stack " + project + " " + removedText(r);
+  }
+
+  private static String removedText(Reaper.Removed r) {
+    String text =
+        String.format(
+            "torn down (removed %d containers, %d networks, %d volumes)",
+            r.containers().size(), r.networks().size(), r.volumes().size());
+    return r.kept().isEmpty()
+        ? text
+        : text + " but could not remove " + String.join("; ", r.kept());
+  }
+
+  /** Wipes the run directory once no phase is writing into it (bounded: a stuck writer loses). */
+  private void wipeWhenIdle(AtomicReference<RunDir> dirRef) {
+    boolean locked = false;
+    try {
+      locked = dirLock.tryLock(WIPE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      RunDir d = dirRef.get();
+      if (d != null) {
+        d.wipe();
+        wipeOutcome = "run directory " + d.path() + " wiped";
+      }
+    } catch (RuntimeException e) {
+      wipeOutcome = "wiping the run directory failed: " + e.getMessage();
+      throw e;
+    } finally {
+      if (locked) {
+        dirLock.unlock();
+      }
+    }
+  }
+
+  /**
+   * The "interrupted" testcase's message for this config: in which phase the signal came and what
+   * the cleanup really did, so the partial report never claims a teardown that did not happen.
+   */
+  String interruptedMessage() {
+    String stack = stackOutcome;
+    if (stack == null) {
+      stack = rig.stack().isEmpty() ? "no stack" : "no stack was created yet";
+    }
+    String dir = wipeOutcome == null ? "run directory not wiped" : wipeOutcome;
+    return "the run was interrupted (SIGINT or SIGTERM) during "
+        + phase
+        + "; "
+        + stack
+        + "; "
+        + dir;
+  }
+
+  /** The phase now; it stays at the one the signal came in, for the partial report. */
+  private void enter(String p) {
+    if (!cleanup.interrupted()) {
+      phase = p;
+    }
+  }
+
+  /** True when this config ended before any signal: the partial report shows it as it ended. */
+  boolean finishedCleanly() {
+    return finished && finishedCleanly;
+  }
+
+  /** False when the run was interrupted before this config began (nothing was created for it). */
+  boolean started() {
+    return started;
   }
 
   /**
@@ -143,7 +249,7 @@ final class ConfigRun {
     synchronized (phases) {
       cases = new ArrayList<>(phases);
     }
-    if (interrupted != null && !finished) {
+    if (interrupted != null && !finishedCleanly()) {
       cases.add(interrupted);
     }
     List<TestSuite> all = new ArrayList<>();
@@ -158,6 +264,10 @@ final class ConfigRun {
 
   boolean finished() {
     return finished;
+  }
+
+  Matrix.Config config() {
+    return config;
   }
 
   private String project(String runId) {
@@ -177,6 +287,7 @@ final class ConfigRun {
     long t0 = System.nanoTime();
     String title = "certs and templates" + scopeSuffix();
     out.phaseStart(id("prepare"), "Issuing certs and rendering templates" + scopeSuffix());
+    dirLock.lock();
     try {
       SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
       Prepare.Prepared p = Prepare.prepare(rig, dir, store, config.values(), opts.set(), env);
@@ -196,11 +307,14 @@ final class ConfigRun {
       phases.add(TestCase.phase(title, since(t0), e.getMessage(), null));
       out.phaseEnd(id("prepare"), false, since(t0));
       return false;
+    } finally {
+      dirLock.unlock();
     }
   }
 
   private Stack up(String project, RunDir dir, Path artifacts) {
     long t0 = System.nanoTime();
+    enter("stack up");
     out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
     Map<String, Long> started = new ConcurrentHashMap<>();
     StackOptions so =
@@ -208,6 +322,8 @@ final class ConfigRun {
             .withProjectName(project)
             .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
             .withRedactor(redactor)
+            // The labels override goes into the run directory: wiped with it on every path.
+            .withStateDir(dir.path())
             // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
             .withShutdownHook(false)
             .withProgress(
@@ -282,8 +398,15 @@ final class ConfigRun {
       target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir());
     }
     SuiteRunner runner = new SuiteRunner(engine, artifacts, redactor);
+    try (ServiceWatch watch = stack == null ? null : stack.watch()) {
+      runSuites(runner, target, watch);
+    }
+  }
+
+  private void runSuites(SuiteRunner runner, SuiteTarget target, ServiceWatch watch) {
     for (SuiteSpec spec : rig.suites()) {
       String phase = "suite " + spec.name();
+      enter(phase);
       out.phaseStart(id("suite-" + spec.name()), "Running suite " + spec.name() + scopeSuffix());
       long t0 = System.nanoTime();
       try {
@@ -298,6 +421,27 @@ final class ConfigRun {
           return;
         }
       }
+      if (watch != null) {
+        reportDeaths(watch.deaths());
+      }
+    }
+  }
+
+  /**
+   * A stack service that died while the suites ran: an error testcase of its own, naming it, its
+   * exit code and log tail (issue 7, item 9); the stack failed, so the run exits 4.
+   */
+  private void reportDeaths(List<ServiceWatch.Death> deaths) {
+    if (cleanup.interrupted()) {
+      return; // the hook removed them
+    }
+    for (ServiceWatch.Death d : deaths) {
+      fail(ExitCode.STACK_FAILED, d.message());
+      TestCase c = TestCase.phase("stack: " + d.service(), Duration.ZERO, d.message(), d.message());
+      Path log = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
+      phases.add(
+          c.withAttachment(
+              RunService.attachmentPath(log.resolve("logs").resolve(d.service() + ".log"))));
     }
   }
 
@@ -351,13 +495,20 @@ final class ConfigRun {
     if (stack != null) {
       try {
         Reaper.Removed removed = stack.down();
+        stackOutcome = "stack " + stack.projectName() + " " + removedText(removed);
         if (!removed.kept().isEmpty()) {
           problem = "could not remove " + String.join("; ", removed.kept());
         }
       } catch (RuntimeException e) {
         problem = "teardown failed: " + e.getMessage();
       }
+      if (stack.logsProblem() != null) {
+        // A service log left empty or cut short (disk full) is reported, never silent.
+        problem = (problem == null ? "" : problem + "; ") + stack.logsProblem();
+      }
       down.close();
+    } else if (down != null) {
+      down.close(); // up ended by an unexpected exception: remove by labels what it made
     }
     try {
       wipe.close();

@@ -4,6 +4,8 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
+import io.testrig.engine.Labels;
+import io.testrig.engine.Reaper;
 import io.testrig.pki.Pki;
 import io.testrig.report.FailureSummary;
 import io.testrig.report.JUnitWriter;
@@ -60,6 +62,11 @@ public final class RunService {
     }
   }
 
+  /** How long the interrupt sweep keeps looking for late creations, at least and at most. */
+  static final Duration SWEEP_SETTLE = Duration.ofSeconds(1);
+
+  static final Duration SWEEP_MAX = Duration.ofSeconds(20);
+
   /** What a run produced. */
   public record Outcome(Report report, Path reportPath, ExitCode exitCode) {}
 
@@ -108,13 +115,21 @@ public final class RunService {
     // If SIGINT/SIGTERM ends the run, the cleanup hook writes what is known so far. Registered
     // first, so the hook runs it last: after the stacks are down and the secrets wiped.
     Cleanup.Registration partial =
-        cleanup.register("partial report " + opts.report(), () -> writeReport(interrupted(runs)));
+        cleanup.register(
+            "partial report " + opts.report(), () -> writeReport(interrupted(configs, runs)));
     List<ConfigRun.Result> results = new ArrayList<>();
     Engine engine = null;
+    Cleanup.Registration sweep = null;
     try {
       preflight();
       engine = needsEngine(rig) ? connect.get() : null;
       Engine e = engine;
+      if (e != null) {
+        // Runs after every config's own cleanup (registered before them): whatever this process
+        // created that a signal caught half-made (a container a killed compose had already asked
+        // for, a suite container being created) carries its owner label and goes here.
+        sweep = cleanup.register("leftovers of this run", () -> sweepOwned(e));
+      }
       int threads = Math.min(opts.parallel(), configs.size());
       if (threads == 1) {
         for (Matrix.Config c : configs) {
@@ -135,7 +150,7 @@ public final class RunService {
         }
       }
     } catch (RuntimeException ex) {
-      if (!partial.cancel()) {
+      if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
         throw interruptedException(ex);
       }
       // Not a signal: still leave a report of what ran, with the failure as an error testcase.
@@ -153,7 +168,7 @@ public final class RunService {
         engine.close();
       }
     }
-    if (!partial.cancel()) {
+    if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
       // The hook owns the report and the exit code (130); writing here would race it.
       throw interruptedException(null);
     }
@@ -215,34 +230,74 @@ public final class RunService {
   }
 
   private Report report(List<ConfigRun> runs) {
-    return report(runs, null);
-  }
-
-  private Report report(List<ConfigRun> runs, TestCase interrupted) {
     List<TestSuite> suites = new ArrayList<>();
     synchronized (runs) {
       // Config order, whatever order parallel configs finished in.
       for (ConfigRun r : runs) {
-        suites.addAll(r.snapshot(interrupted));
+        suites.addAll(r.snapshot(null));
       }
     }
     return Report.of(rig.displayName(), suites);
   }
 
-  /** The hook's report: every config so far, the unfinished ones with an "interrupted" error. */
-  private Report interrupted(List<ConfigRun> runs) {
+  /**
+   * The hook's report, config by config in matrix order: a config that finished before the signal
+   * as it ended; any other that began with an "interrupted" error saying in which phase the signal
+   * came and what its cleanup did; a config that never began as skipped "not started" (issue 7,
+   * item 6).
+   */
+  private Report interrupted(List<Matrix.Config> configs, List<ConfigRun> runs) {
+    List<TestSuite> suites = new ArrayList<>();
+    int finished = 0;
+    int notStarted = 0;
+    synchronized (runs) {
+      for (Matrix.Config c : configs) {
+        ConfigRun r = runs.stream().filter(x -> x.config() == c).findFirst().orElse(null);
+        if (r == null || !r.started()) {
+          notStarted++;
+          String name = c.isSingle() ? "testrig" : "testrig [" + c.name() + "]";
+          TestCase skipped =
+              TestCase.skipped(
+                  TestCase.PHASE_CLASSNAME,
+                  "not started",
+                  "the run was interrupted (SIGINT or SIGTERM) before this config began;"
+                      + " nothing was created for it");
+          suites.add(TestSuite.of(name, List.of(skipped)));
+          continue;
+        }
+        if (r.finishedCleanly()) {
+          finished++;
+          suites.addAll(r.snapshot(null));
+        } else {
+          TestCase c0 = TestCase.phase("interrupted", Duration.ZERO, r.interruptedMessage(), null);
+          suites.addAll(r.snapshot(c0));
+        }
+      }
+    }
+    Report report = Report.of(rig.displayName(), suites);
+    if (finished + notStarted < configs.size()) {
+      return report; // the unfinished configs carry the error
+    }
     TestCase c =
         TestCase.phase(
             "interrupted",
             Duration.ZERO,
-            "the run was interrupted (SIGINT or SIGTERM); stacks were torn down and secrets wiped",
+            String.format(
+                "the run was interrupted (SIGINT or SIGTERM): %d of %d configs had finished, %d"
+                    + " were not started",
+                finished, configs.size(), notStarted),
             null);
-    Report r = report(runs, c);
-    boolean unfinished;
-    synchronized (runs) {
-      unfinished = runs.stream().anyMatch(x -> !x.finished());
-    }
-    return unfinished ? r : r.plus(TestSuite.of("testrig", List.of(c)));
+    return report.plus(TestSuite.of("testrig", List.of(c)));
+  }
+
+  /** Removes, until the engine is quiet, everything labelled as owned by this process. */
+  private static void sweepOwned(Engine engine) {
+    Reaper.removeUntilQuiet(
+        engine.client(),
+        Labels.OWNER,
+        Labels.owner(ProcessHandle.current()),
+        SWEEP_SETTLE,
+        SWEEP_MAX);
   }
 
   private static TestrigException interruptedException(RuntimeException cause) {

@@ -2,8 +2,11 @@ package io.testrig.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.testrig.core.ExitCode;
+import io.testrig.core.TestrigException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -52,11 +55,50 @@ class CleanupTest {
     List<String> ran = new ArrayList<>();
     var report = c.register("report", () -> ran.add("report"));
     assertTrue(report.cancel());
-    assertEquals(0, c.runOpen(new PrintWriter(err)));
     var late = c.register("late report", () -> ran.add("late"));
     c.register("stack", () -> ran.add("stack"));
     assertEquals(2, c.runOpen(new PrintWriter(err)));
     assertFalse(late.cancel(), "the hook owns it once it began");
     assertEquals(List.of("stack", "late"), ran);
+    assertEquals("done", late.outcome());
+  }
+
+  @Test
+  void nothingRegistersOnceAShutdownBeganSoNothingNewStarts() {
+    // Issue 7 item 6: a config queued behind the running ones must not start after SIGINT.
+    Cleanup c = new Cleanup();
+    List<String> ran = new ArrayList<>();
+    c.register("stack 1", () -> ran.add("stack 1"));
+    List<String> order = new ArrayList<>();
+    assertEquals(1, c.runOpen(new PrintWriter(err), () -> order.add("children ended")));
+    TestrigException e =
+        assertThrows(TestrigException.class, () -> c.register("stack 3", () -> ran.add("3")));
+    assertEquals(ExitCode.INTERRUPTED, e.exitCode());
+    assertEquals(List.of("stack 1"), ran);
+    assertEquals(List.of("children ended"), order, "child processes end before any undo");
+  }
+
+  @Test
+  void aShutdownWithNothingOpenStillRefusesLaterWork() {
+    Cleanup c = new Cleanup();
+    assertEquals(0, c.runOpen(new PrintWriter(err)));
+    assertThrows(TestrigException.class, () -> c.register("run directory", () -> {}));
+  }
+
+  @Test
+  void outcomeSaysWhetherTheActionRanAndHowItEnded() {
+    Cleanup c = new Cleanup();
+    var ok = c.register("ok", () -> {});
+    var bad =
+        c.register(
+            "bad",
+            () -> {
+              throw new IllegalStateException("disk gone");
+            });
+    assertEquals(null, ok.outcome());
+    ok.close();
+    assertEquals("done", ok.outcome());
+    assertThrows(IllegalStateException.class, bad::close);
+    assertEquals("failed: disk gone", bad.outcome());
   }
 }

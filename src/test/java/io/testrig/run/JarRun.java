@@ -166,6 +166,19 @@ final class JarRun {
     assertEquals(0, k.exitValue(), "kill -s " + name);
   }
 
+  /** Waits until stdout holds {@code text}; fails when testrig ends first or time runs out. */
+  void awaitOutput(String text, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(stdout, StandardCharsets.UTF_8).contains(text)) {
+        return;
+      }
+      assertTrue(process.isAlive(), "testrig ended before printing '" + text + "': " + read());
+      Thread.sleep(5);
+    }
+    fail("testrig did not print '" + text + "' within " + timeout + ": " + read());
+  }
+
   Result await(Duration timeout) throws Exception {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
