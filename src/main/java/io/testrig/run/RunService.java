@@ -255,14 +255,16 @@ public final class RunService {
         ConfigRun r = runs.stream().filter(x -> x.config() == c).findFirst().orElse(null);
         if (r == null || !r.started()) {
           notStarted++;
-          String name = c.isSingle() ? "testrig" : "testrig [" + c.name() + "]";
           TestCase skipped =
               TestCase.skipped(
                   TestCase.PHASE_CLASSNAME,
                   "not started",
                   "the run was interrupted (SIGINT or SIGTERM) before this config began;"
                       + " nothing was created for it");
-          suites.add(TestSuite.of(name, List.of(skipped)));
+          // Named as a started config's phases are (ConfigRun.snapshot), so GitLab shows the
+          // config.
+          TestSuite phases = TestSuite.of("testrig", List.of(skipped));
+          suites.add(c.isSingle() ? phases : phases.forConfig(c.name(), c.slug()));
           continue;
         }
         if (r.finishedCleanly()) {

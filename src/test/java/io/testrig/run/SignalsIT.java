@@ -69,9 +69,9 @@ class SignalsIT {
     for (String c : List.of("c", "d")) {
       assertTrue(
           Pattern.compile(
-                  "<testsuite name=\"testrig \\[suite.mode="
+                  "<testsuite name=\"\\[suite.mode="
                       + c
-                      + "\\]\"[^>]*>\\s*<testcase [^>]*name=\"not started[^\"]*\">\\s*<skipped"
+                      + "\\] testrig\"[^>]*>\\s*<testcase [^>]*name=\"not started[^\"]*\">\\s*<skipped"
                       + " message=\"the run was interrupted \\(SIGINT or SIGTERM\\) before this"
                       + " config began")
               .matcher(report)
@@ -81,9 +81,9 @@ class SignalsIT {
     for (String c : List.of("a", "b")) {
       assertTrue(
           Pattern.compile(
-                  "<testsuite name=\"testrig \\[suite.mode="
+                  "<testsuite name=\"\\[suite.mode="
                       + c
-                      + "\\]\"(?:(?!</testsuite>)[\\s\\S])*?name=\"interrupted[^\"]*\"[^>]*>"
+                      + "\\] testrig\"(?:(?!</testsuite>)[\\s\\S])*?name=\"interrupted[^\"]*\"[^>]*>"
                       + "\\s*<error message=\"the run was"
                       + " interrupted \\(SIGINT or SIGTERM\\) during suite smoke; stack \\S+ torn"
                       + " down \\(removed [1-9]\\d* containers, 1 networks, 0 volumes\\); run"
