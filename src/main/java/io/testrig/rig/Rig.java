@@ -8,9 +8,8 @@ import java.util.Map;
 
 /**
  * A parsed {@code testrig.yml}. Every section is optional; absent sections are empty, never null.
- * README's "Rig file reference" documents each key. Paths in the file are relative to the rig
- * file's directory ({@link #dir()}), except template and cert outputs, which live in the run
- * directory.
+ * docs/rig-file.md documents each key. Paths in the file are relative to the rig file's directory
+ * ({@link #dir()}), except template and cert outputs, which live in the run directory.
  *
  * @param name a short name for reports and compose project names; defaults to the directory name
  * @param values defaults for template variables and feature flags (lowest precedence)

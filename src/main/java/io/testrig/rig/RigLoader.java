@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
 public final class RigLoader {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
-  /** The longest timeout a rig file may set (7 days; README, "Rig file reference"). */
+  /** The longest timeout a rig file may set (7 days; docs/rig-file.md, "Limits"). */
   static final Duration MAX_DURATION = Duration.ofDays(7);
 
   private final ObjectMapper mapper;
@@ -59,7 +59,7 @@ public final class RigLoader {
   }
 
   /**
-   * The largest rig file testrig reads (README, "Rig file reference"). Real rig files are a few KB;
+   * The largest rig file testrig reads (docs/rig-file.md, "Limits"). Real rig files are a few KB;
    * the bound keeps parsing time and memory small whatever the input (SnakeYAML's scan of one long
    * plain scalar grows with the square of its length: 10 MB took minutes, issue 7 item 14).
    */

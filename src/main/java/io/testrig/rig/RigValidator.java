@@ -25,7 +25,7 @@ final class RigValidator {
   static final Set<String> RESERVED_NAMESPACES = Set.of("certs", "run");
 
   /**
-   * Bounds that keep every command's work small (issue 7, item 14); README's "Rig file reference"
+   * Bounds that keep every command's work small (issue 7, item 14); docs/rig-file.md, "Limits",
    * lists them. Each leaf costs a key pair and two PKCS12 key derivations.
    */
   static final int MAX_CERTS = 100;

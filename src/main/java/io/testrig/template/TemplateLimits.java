@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * Bounds on one render, so a hostile or runaway template fails with a clear error instead of
- * exhausting the stack, the heap or the clock (issue 7, items 5 and 14). README "Rendering" lists
- * the same figures.
+ * exhausting the stack, the heap or the clock (issue 7, items 5 and 14). docs/rig-file.md,
+ * "Rendering", lists the same figures.
  *
  * @param maxNesting deepest nesting of block tags ({@code if}, {@code for}, {@code macro}...) and,
  *     separately, of brackets inside one tag or expression

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/testrig linked onto PATH (README: "To have testrig on PATH from a checkout") still finds the
- * checkout's jar. An IT because it needs the packaged target/testrig.jar.
+ * bin/testrig linked onto PATH (README.md, "Install") still finds the checkout's jar. An IT because
+ * it needs the packaged target/testrig.jar.
  */
 class LauncherIT {
   @TempDir Path dir;

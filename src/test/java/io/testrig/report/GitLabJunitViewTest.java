@@ -18,9 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The proof of issue 10: testrig's merged report read the way GitLab reads it ({@link GitLabView}:
- * ActiveSupport on Nokogiri plus GitLab's parser rules), on a corpus of the tool formats the README
- * names, hostile bytes, huge outputs, many cases, nested suites and odd attributes. Each test
- * asserts what GitLab shows: counts by status, every testcase, messages as text, attachments.
+ * ActiveSupport on Nokogiri plus GitLab's parser rules), on a corpus of the tool formats
+ * docs/cli.md names, hostile bytes, huge outputs, many cases, nested suites and odd attributes.
+ * Each test asserts what GitLab shows: counts by status, every testcase, messages as text,
+ * attachments.
  */
 class GitLabJunitViewTest {
   @TempDir Path dir;

@@ -132,7 +132,7 @@ class SignalsIT {
 
   @Test
   void sigtermWhileTheJvmStartsExitsWithTheJvmDefaultAndCreatesNothing() throws Exception {
-    // Before testrig's hook is installed the JVM's own handling applies (documented in README:
+    // Before testrig's hook is installed the JVM's own handling applies (documented in docs/cli.md:
     // exit 143, no report, nothing created yet).
     Path rig = rig(null);
     JarRun run = jar(rig).start();
