@@ -44,24 +44,20 @@ public final class StackService {
   public static Stack up(Engine engine, Rig rig, StackOptions opts) {
     StackSpec spec = rig.stack();
     String where = rig.file() == null ? "testrig.yml" : rig.file().toString();
-    if (spec.isEmpty() && opts.composeFiles() == null) {
+    if (spec.isEmpty()) {
       throw TestrigException.badInput(where + ": stack.files: no compose files given");
     }
     List<Path> files = new ArrayList<>();
-    if (opts.composeFiles() != null) {
-      files.addAll(opts.composeFiles());
-    } else {
-      for (String f : spec.files()) {
-        if (f.endsWith(".j2")) {
-          throw TestrigException.badInput(
-              where
-                  + ": stack.files: "
-                  + f
-                  + " is a template; compose files are used as they are and reach rendered"
-                  + " files through ${TESTRIG_RUN_DIR}");
-        }
-        files.add(rig.resolve(f));
+    for (String f : spec.files()) {
+      if (f.endsWith(".j2")) {
+        throw TestrigException.badInput(
+            where
+                + ": stack.files: "
+                + f
+                + " is a template; compose files are used as they are and reach rendered"
+                + " files through ${TESTRIG_RUN_DIR}");
       }
+      files.add(rig.resolve(f));
     }
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
@@ -89,7 +85,7 @@ public final class StackService {
               ? project.substring(Labels.PROJECT_PREFIX.length())
               : project;
     } else {
-      runId = ProjectNames.runId(System.getenv(), opts.configSuffix());
+      runId = ProjectNames.runId(System.getenv(), null);
       project = ProjectNames.project(runId);
     }
     Map<String, String> labels = Labels.forRun(runId, opts.owner(), rig.file(), System.getenv());
