@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.testrig.compose.ServiceStatus.State;
 import io.testrig.core.Durations;
+import io.testrig.core.Text;
 import io.testrig.engine.Engine;
 import io.testrig.rig.StackSpec;
 import java.net.URI;
@@ -169,7 +170,7 @@ final class Bringup {
         client.startContainerCmd(id).exec();
       } catch (RuntimeException e) {
         if (!String.valueOf(e.getMessage()).contains("already started")) {
-          return failed(s, "start", t0, "service '" + s + "' could not start: " + oneLine(e));
+          return failed(s, "start", t0, "service '" + s + "' could not start: " + Text.oneLine(e));
         }
       }
     }
@@ -330,9 +331,5 @@ final class Bringup {
 
   private static ServiceStatus failed(String s, String how, long t0, String msg) {
     return new ServiceStatus(s, State.FAILED, how, Duration.ofNanos(System.nanoTime() - t0), msg);
-  }
-
-  static String oneLine(Throwable e) {
-    return String.valueOf(e.getMessage()).strip().replace('\n', ' ').replace('\r', ' ');
   }
 }

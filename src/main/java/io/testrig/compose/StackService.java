@@ -80,10 +80,7 @@ public final class StackService {
       project =
           ProjectNames.validate(
               given, opts.projectName() != null ? "--project" : where + ": stack.project");
-      runId =
-          project.startsWith(Labels.PROJECT_PREFIX)
-              ? project.substring(Labels.PROJECT_PREFIX.length())
-              : project;
+      runId = ProjectNames.runIdOf(project);
     } else {
       runId = ProjectNames.runId(System.getenv(), null);
       project = ProjectNames.project(runId);

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
+import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,7 +76,7 @@ public final class Reaper {
                 } catch (RuntimeException e) {
                   if (!String.valueOf(e.getMessage()).contains("already in progress")) {
                     synchronized (kept) {
-                      kept.add("container " + name + ": " + oneLine(e));
+                      kept.add("container " + name + ": " + Text.oneLine(e));
                     }
                     return null;
                   }
@@ -95,7 +96,7 @@ public final class Reaper {
       } catch (NotFoundException e) {
         removedNetworks.add(n.getName());
       } catch (RuntimeException e) {
-        kept.add("network " + n.getName() + ": " + oneLine(e));
+        kept.add("network " + n.getName() + ": " + Text.oneLine(e));
       }
     }
     List<String> removedVolumes = new ArrayList<>();
@@ -113,7 +114,7 @@ public final class Reaper {
       } catch (ConflictException e) {
         kept.add("volume " + v.getName() + ": in use");
       } catch (RuntimeException e) {
-        kept.add("volume " + v.getName() + ": " + oneLine(e));
+        kept.add("volume " + v.getName() + ": " + Text.oneLine(e));
       }
     }
     return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
@@ -163,10 +164,5 @@ public final class Reaper {
       }
     }
     return names;
-  }
-
-  static String oneLine(Throwable e) {
-    String m = String.valueOf(e.getMessage()).strip();
-    return m.replace('\n', ' ').replace('\r', ' ');
   }
 }

@@ -165,7 +165,7 @@ final class ConfigRun {
     if (s != null) {
       r = s.down();
     } else {
-      r = Stack.remove(engine.client(), project, stackRunId(project), false);
+      r = Stack.remove(engine.client(), project, ProjectNames.runIdOf(project), false);
     }
     stackOutcome = "stack " + project + " " + removedText(r);
   }
@@ -274,13 +274,6 @@ final class ConfigRun {
     return opts.project() == null
         ? ProjectNames.project(runId)
         : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
-  }
-
-  /** The run id StackService derives from a project name (its labels carry it). */
-  private static String stackRunId(String project) {
-    return project.startsWith(Labels.PROJECT_PREFIX)
-        ? project.substring(Labels.PROJECT_PREFIX.length())
-        : project;
   }
 
   private boolean prepare(RunDir dir) {

@@ -98,9 +98,7 @@ public final class RunService {
       return true;
     }
     for (SuiteSpec s : rig.suites()) {
-      boolean local =
-          s.junit() != null && (s.image() == null || Boolean.TRUE.equals(s.junit().local()));
-      if (!local) {
+      if (!s.runsOnHostJvm()) {
         return true;
       }
     }
