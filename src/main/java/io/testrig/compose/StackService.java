@@ -44,6 +44,53 @@ public final class StackService {
   public static Stack up(Engine engine, Rig rig, StackOptions opts) {
     StackSpec spec = rig.stack();
     String where = rig.file() == null ? "testrig.yml" : rig.file().toString();
+    List<Path> files = composeFiles(rig, where);
+    List<Path> envFiles = envFiles(rig, where);
+    Naming naming = naming(spec, opts, where);
+    String project = naming.project();
+    Map<String, String> labels =
+        Labels.forRun(naming.runId(), opts.owner(), rig.file(), System.getenv());
+
+    Map<String, String> env = new LinkedHashMap<>(engine.environment());
+    env.putAll(opts.env());
+    ComposeModel model = preflight(project, files, envFiles, env, opts.redactor());
+    checkServices(model, spec, where);
+    List<String> enabled = model.enabledServices(spec.profiles());
+
+    LabelOverride override =
+        LabelOverride.write(opts.stateDir(), project, model.labelOverride(labels));
+    List<Path> withOverride = new ArrayList<>(files);
+    withOverride.add(override.file());
+    ComposeCli compose = new ComposeCli(project, withOverride, envFiles, env, opts.redactor());
+    Stack stack = newStack(engine, naming, labels, compose, model, spec, opts, override);
+    if (opts.shutdownHook()) {
+      stack.hook();
+    }
+    try {
+      List<String> profileArgs = profileArgs(spec);
+      build(compose, spec, profileArgs, opts.redactor());
+      create(engine, compose, model, enabled, profileArgs, opts.redactor());
+      List<ServiceStatus> statuses = bringUp(engine, project, model, enabled, spec, opts);
+      stack.services(statuses);
+      failOnFailedService(stack, statuses);
+      return stack;
+    } catch (StackFailedException e) {
+      stack.close();
+      throw e;
+    } catch (InterruptedException e) {
+      stack.close();
+      Thread.currentThread().interrupt();
+      throw new TestrigException(
+          ExitCode.INTERRUPTED, "interrupted while bringing " + project + " up", e);
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  /** The rig's compose files, resolved; a template or a missing file is bad input. */
+  private static List<Path> composeFiles(Rig rig, String where) {
+    StackSpec spec = rig.stack();
     if (spec.isEmpty()) {
       throw TestrigException.badInput(where + ": stack.files: no compose files given");
     }
@@ -64,32 +111,49 @@ public final class StackService {
         throw TestrigException.badInput(where + ": stack.files: " + f + ": no such file");
       }
     }
+    return files;
+  }
+
+  /** The rig's {@code stack.env_files}, resolved; a missing file is bad input. */
+  private static List<Path> envFiles(Rig rig, String where) {
     List<Path> envFiles = new ArrayList<>();
-    for (String f : spec.envFiles()) {
+    for (String f : rig.stack().envFiles()) {
       Path p = rig.resolve(f);
       if (!Files.isRegularFile(p)) {
         throw TestrigException.badInput(where + ": stack.env_files: " + p + ": no such file");
       }
       envFiles.add(p);
     }
+    return envFiles;
+  }
 
-    String project;
-    String runId;
+  /** A stack's compose project name and the run id its labels carry. */
+  private record Naming(String project, String runId) {}
+
+  /** {@code --project}, else {@code stack.project}, else a fresh name from the CI job. */
+  private static Naming naming(StackSpec spec, StackOptions opts, String where) {
     String given = opts.projectName() != null ? opts.projectName() : spec.project();
     if (given != null) {
-      project =
+      String project =
           ProjectNames.validate(
               given, opts.projectName() != null ? "--project" : where + ": stack.project");
-      runId = ProjectNames.runIdOf(project);
-    } else {
-      runId = ProjectNames.runId(System.getenv(), null);
-      project = ProjectNames.project(runId);
+      return new Naming(project, ProjectNames.runIdOf(project));
     }
-    Map<String, String> labels = Labels.forRun(runId, opts.owner(), rig.file(), System.getenv());
+    String runId = ProjectNames.runId(System.getenv(), null);
+    return new Naming(ProjectNames.project(runId), runId);
+  }
 
-    Map<String, String> env = new LinkedHashMap<>(engine.environment());
-    env.putAll(opts.env());
-    ComposeCli preflight = new ComposeCli(project, files, envFiles, env, opts.redactor());
+  /**
+   * {@code docker compose config --format json} with every profile enabled: validates the files (an
+   * invalid one is bad input) and returns the resolved model.
+   */
+  private static ComposeModel preflight(
+      String project,
+      List<Path> files,
+      List<Path> envFiles,
+      Map<String, String> env,
+      Redactor redactor) {
+    ComposeCli preflight = new ComposeCli(project, files, envFiles, env, redactor);
     Exec.Result config =
         preflight.run(CONFIG_TIMEOUT, List.of("--profile", "*", "config", "--format", "json"));
     if (!config.ok()) {
@@ -98,9 +162,13 @@ public final class StackService {
           "invalid compose file ("
               + String.join(", ", names)
               + "): "
-              + firstLine(opts.redactor().redact(config.stderr())));
+              + firstLine(redactor.redact(config.stderr())));
     }
-    ComposeModel model = ComposeModel.parse(config.stdout());
+    return ComposeModel.parse(config.stdout());
+  }
+
+  /** Every service the rig names in {@code stack.services} and {@code stack.build} exists. */
+  private static void checkServices(ComposeModel model, StackSpec spec, String where) {
     List<String> all = model.services();
     for (String s : spec.services().keySet()) {
       if (!all.contains(s)) {
@@ -114,13 +182,18 @@ public final class StackService {
             where + ": stack.build: no service '" + s + "' in the compose files");
       }
     }
-    List<String> enabled = model.enabledServices(spec.profiles());
+  }
 
-    LabelOverride override =
-        LabelOverride.write(opts.stateDir(), project, model.labelOverride(labels));
-    List<Path> withOverride = new ArrayList<>(files);
-    withOverride.add(override.file());
-    ComposeCli compose = new ComposeCli(project, withOverride, envFiles, env, opts.redactor());
+  private static Stack newStack(
+      Engine engine,
+      Naming naming,
+      Map<String, String> labels,
+      ComposeCli compose,
+      ComposeModel model,
+      StackSpec spec,
+      StackOptions opts,
+      LabelOverride override) {
+    String project = naming.project();
     List<String> networks = new ArrayList<>();
     for (String n : model.networkNames()) {
       networks.add(n);
@@ -131,94 +204,111 @@ public final class StackService {
                 ? -1
                 : b.equals(project + "_default") ? 1 : a.compareTo(b));
     Path artifacts = opts.artifactDir() == null ? Path.of("testrig-artifacts") : opts.artifactDir();
-    Stack stack =
-        new Stack(
-            engine,
-            project,
-            runId,
-            labels,
-            compose,
-            spec.profiles(),
-            networks,
-            artifacts,
-            opts.redactor(),
-            spec.gracefulStop(),
-            override);
-    if (opts.shutdownHook()) {
-      stack.hook();
+    return new Stack(
+        engine,
+        project,
+        naming.runId(),
+        labels,
+        compose,
+        spec.profiles(),
+        networks,
+        artifacts,
+        opts.redactor(),
+        spec.gracefulStop(),
+        override);
+  }
+
+  private static List<String> profileArgs(StackSpec spec) {
+    List<String> profileArgs = new ArrayList<>();
+    for (String p : spec.profiles()) {
+      profileArgs.add("--profile");
+      profileArgs.add(p);
     }
-    List<ServiceStatus> statuses = List.of();
+    return profileArgs;
+  }
+
+  /** {@code docker compose build} for the rig's {@code stack.build} services, if any. */
+  private static void build(
+      ComposeCli compose, StackSpec spec, List<String> profileArgs, Redactor redactor) {
+    if (spec.build().isEmpty()) {
+      return;
+    }
+    List<String> args = new ArrayList<>(profileArgs);
+    args.add("build");
+    args.addAll(spec.build());
+    Exec.Result b = compose.run(BUILD_TIMEOUT, args);
+    if (!b.ok()) {
+      throw new StackFailedException(
+          "building "
+              + String.join(", ", spec.build())
+              + " failed: "
+              + tailLine(redactor.redact(b.stderr())),
+          List.of(),
+          null);
+    }
+  }
+
+  /** {@code docker compose up --no-start}: creates every container, network and volume. */
+  private static void create(
+      Engine engine,
+      ComposeCli compose,
+      ComposeModel model,
+      List<String> enabled,
+      List<String> profileArgs,
+      Redactor redactor) {
+    List<String> args = new ArrayList<>(profileArgs);
+    args.addAll(List.of("up", "--no-start"));
+    Exec.Result created = compose.run(CREATE_TIMEOUT, args);
+    if (!created.ok()) {
+      throw new StackFailedException(
+          createFailure(engine, model, enabled, redactor.redact(created.stderr())),
+          List.of(),
+          null);
+    }
+  }
+
+  /** {@link Bringup}: starts the created containers in depends_on order until each is ready. */
+  private static List<ServiceStatus> bringUp(
+      Engine engine,
+      String project,
+      ComposeModel model,
+      List<String> enabled,
+      StackSpec spec,
+      StackOptions opts)
+      throws InterruptedException {
+    try (EventWatch events = new EventWatch(engine.client(), project)) {
+      Map<String, List<String>> containers = Stack.containersByService(engine.client(), project);
+      return new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
+    }
+  }
+
+  /**
+   * Throws for the first failed service, naming its last log lines and its saved log (the logs are
+   * saved first).
+   */
+  private static void failOnFailedService(Stack stack, List<ServiceStatus> statuses) {
+    ServiceStatus failed =
+        statuses.stream()
+            .filter(st -> st.state() == ServiceStatus.State.FAILED)
+            .findFirst()
+            .orElse(null);
+    if (failed == null) {
+      return;
+    }
+    String logsFailed = null;
     try {
-      List<String> profileArgs = new ArrayList<>();
-      for (String p : spec.profiles()) {
-        profileArgs.add("--profile");
-        profileArgs.add(p);
-      }
-      if (!spec.build().isEmpty()) {
-        List<String> args = new ArrayList<>(profileArgs);
-        args.add("build");
-        args.addAll(spec.build());
-        Exec.Result b = compose.run(BUILD_TIMEOUT, args);
-        if (!b.ok()) {
-          throw new StackFailedException(
-              "building "
-                  + String.join(", ", spec.build())
-                  + " failed: "
-                  + tailLine(opts.redactor().redact(b.stderr())),
-              List.of(),
-              null);
-        }
-      }
-      List<String> args = new ArrayList<>(profileArgs);
-      args.addAll(List.of("up", "--no-start"));
-      Exec.Result created = compose.run(CREATE_TIMEOUT, args);
-      if (!created.ok()) {
-        throw new StackFailedException(
-            createFailure(engine, model, enabled, opts.redactor().redact(created.stderr())),
-            List.of(),
-            null);
-      }
-      try (EventWatch events = new EventWatch(engine.client(), project)) {
-        Map<String, List<String>> containers = Stack.containersByService(engine.client(), project);
-        statuses =
-            new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
-      }
-      stack.services(statuses);
-      ServiceStatus failed =
-          statuses.stream()
-              .filter(st -> st.state() == ServiceStatus.State.FAILED)
-              .findFirst()
-              .orElse(null);
-      if (failed != null) {
-        String logsFailed = null;
-        try {
-          stack.saveLogs();
-        } catch (TestrigException e) {
-          logsFailed = e.getMessage();
-        }
-        String msg =
-            failed.message()
-                + "; last log lines: "
-                + stack.tail(failed.service(), TAIL_LINES)
-                + "; log: "
-                + stack.logsDir().resolve(failed.service() + ".log")
-                + (logsFailed == null ? "" : "; " + logsFailed);
-        statuses = withMessage(statuses, failed.service(), msg);
-        throw new StackFailedException(msg, statuses, null);
-      }
-      return stack;
-    } catch (StackFailedException e) {
-      stack.close();
-      throw e;
-    } catch (InterruptedException e) {
-      stack.close();
-      Thread.currentThread().interrupt();
-      throw new TestrigException(
-          ExitCode.INTERRUPTED, "interrupted while bringing " + project + " up", e);
-    } catch (RuntimeException e) {
-      stack.close();
-      throw e;
+      stack.saveLogs();
+    } catch (TestrigException e) {
+      logsFailed = e.getMessage();
     }
+    String msg =
+        failed.message()
+            + "; last log lines: "
+            + stack.tail(failed.service(), TAIL_LINES)
+            + "; log: "
+            + stack.logsDir().resolve(failed.service() + ".log")
+            + (logsFailed == null ? "" : "; " + logsFailed);
+    throw new StackFailedException(msg, withMessage(statuses, failed.service(), msg), null);
   }
 
   private static List<ServiceStatus> withMessage(
