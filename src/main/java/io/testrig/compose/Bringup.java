@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.testrig.compose.ServiceStatus.State;
 import io.testrig.core.Durations;
+import io.testrig.core.Text;
 import io.testrig.engine.Engine;
 import io.testrig.rig.StackSpec;
 import java.net.URI;
@@ -133,8 +134,27 @@ final class Bringup {
   }
 
   private ServiceStatus service(String s) throws InterruptedException {
-    Node node = nodes.get(s);
     progress.onService(s, State.WAITING, "");
+    ServiceStatus notStarted = awaitDependencies(s);
+    if (notStarted != null) {
+      return notStarted;
+    }
+    List<String> ids = containers.getOrDefault(s, List.of());
+    long t0 = System.nanoTime();
+    progress.onService(s, State.STARTING, "");
+    ServiceStatus startFailed = start(s, ids, t0);
+    if (startFailed != null) {
+      return startFailed;
+    }
+    nodes.get(s).started.complete(null);
+    return awaitReady(s, ids, t0);
+  }
+
+  /**
+   * Waits until each enabled dependency meets its depends_on condition; a skipped status when one
+   * failed or another service failed first, else null.
+   */
+  private ServiceStatus awaitDependencies(String s) throws InterruptedException {
     for (Map.Entry<String, String> dep : model.dependsOn(s).entrySet()) {
       Node d = nodes.get(dep.getKey());
       if (d == null) {
@@ -161,105 +181,63 @@ final class Bringup {
     if (abort.get()) {
       return skipped(s, "another service failed first");
     }
-    List<String> ids = containers.getOrDefault(s, List.of());
-    long t0 = System.nanoTime();
-    progress.onService(s, State.STARTING, "");
+    return null;
+  }
+
+  /** Starts the service's containers; a failed status when one could not start, else null. */
+  private ServiceStatus start(String s, List<String> ids, long t0) {
     for (String id : ids) {
       try {
         client.startContainerCmd(id).exec();
       } catch (RuntimeException e) {
         if (!String.valueOf(e.getMessage()).contains("already started")) {
-          return failed(s, "start", t0, "service '" + s + "' could not start: " + oneLine(e));
+          return failed(s, "start", t0, "service '" + s + "' could not start: " + Text.oneLine(e));
         }
       }
     }
-    node.started.complete(null);
-    Duration timeout = timeout(s);
-    boolean isOneShot = oneShot.contains(s);
-    Check check = null;
-    String how = null;
-    Map<String, Boolean> ready = new LinkedHashMap<>();
+    return null;
+  }
+
+  /** What the readiness loop of one service has learnt so far. */
+  private static final class Readiness {
+    final boolean oneShot;
+    final Map<String, Boolean> ready = new LinkedHashMap<>();
+    Check check;
+    String how;
     String lastWhy = "not started";
     String lastState = "created";
+    boolean all;
+
+    Readiness(boolean oneShot) {
+      this.oneShot = oneShot;
+    }
+
+    void pending(String why) {
+      all = false;
+      lastWhy = why;
+    }
+  }
+
+  /** Polls the started containers until all are ready, one fails, or the timeout passes. */
+  private ServiceStatus awaitReady(String s, List<String> ids, long t0)
+      throws InterruptedException {
+    Duration timeout = timeout(s);
+    Readiness r = new Readiness(oneShot.contains(s));
     try {
       while (true) {
-        boolean all = true;
+        r.all = true;
         for (String id : ids) {
-          if (Boolean.TRUE.equals(ready.get(id))) {
+          if (Boolean.TRUE.equals(r.ready.get(id))) {
             continue;
           }
-          InspectContainerResponse c;
-          try {
-            c = client.inspectContainerCmd(id).exec();
-          } catch (NotFoundException e) {
-            return failed(s, "gone", t0, "service '" + s + "': its container was removed");
-          }
-          var st = c.getState();
-          lastState = st.getStatus();
-          String ip = Check.ip(c);
-          if (ip != null) {
-            ips.putIfAbsent(s, ip);
-          }
-          if (!Boolean.TRUE.equals(st.getRunning())) {
-            if ("exited".equals(st.getStatus()) || "dead".equals(st.getStatus())) {
-              Long code = st.getExitCodeLong();
-              boolean oom = Boolean.TRUE.equals(st.getOOMKilled());
-              if (code != null
-                  && code == 0
-                  && !oom
-                  && (isOneShot || check == null || "running".equals(how))) {
-                ready.put(id, true);
-                how = "exited 0";
-                continue;
-              }
-              return failed(
-                  s,
-                  "exited",
-                  t0,
-                  "service '"
-                      + s
-                      + "' exited with "
-                      + code
-                      + (oom ? " (killed by the OOM killer)" : "")
-                      + (code != null && code == 0 ? " before it was ready" : ""));
-            }
-            all = false;
-            lastWhy = "container " + st.getStatus();
-            continue;
-          }
-          if (isOneShot) {
-            all = false;
-            lastWhy = "one-shot service still running";
-            continue;
-          }
-          if (check == null) {
-            check = checkFor(s, c);
-            how = check.describe();
-          }
-          if (events.healthy(id)) {
-            ready.put(id, true);
-            how = "health event";
-            continue;
-          }
-          String why = check.test(c);
-          if (why == null) {
-            ready.put(id, true);
-          } else {
-            all = false;
-            lastWhy = why;
+          ServiceStatus failed = poll(s, id, t0, r);
+          if (failed != null) {
+            return failed;
           }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        if (all) {
-          boolean done = "exited 0".equals(how);
-          node.ready.complete(null);
-          if (done) {
-            node.completed.complete(null);
-          }
-          String msg =
-              String.format(
-                  "%s after %d ms (%s)", done ? "done" : "ready", elapsed.toMillis(), how);
-          return new ServiceStatus(s, done ? State.DONE : State.READY, how, elapsed, msg);
+        if (r.all) {
+          return ready(s, r.how, elapsed);
         }
         if (abort.get()) {
           return skipped(s, "another service failed first");
@@ -274,18 +252,103 @@ final class Bringup {
                   + "' not ready within "
                   + Durations.exact(timeout)
                   + " ("
-                  + lastState
+                  + r.lastState
                   + ", "
-                  + lastWhy
+                  + r.lastWhy
                   + ")");
         }
         events.await(POLL_MS);
       }
     } finally {
-      if (check != null) {
-        check.close();
+      if (r.check != null) {
+        r.check.close();
       }
     }
+  }
+
+  /** One look at one container; a failed status when it is gone or failed, else null. */
+  private ServiceStatus poll(String s, String id, long t0, Readiness r)
+      throws InterruptedException {
+    InspectContainerResponse c;
+    try {
+      c = client.inspectContainerCmd(id).exec();
+    } catch (NotFoundException e) {
+      return failed(s, "gone", t0, "service '" + s + "': its container was removed");
+    }
+    var st = c.getState();
+    r.lastState = st.getStatus();
+    String ip = Check.ip(c);
+    if (ip != null) {
+      ips.putIfAbsent(s, ip);
+    }
+    if (!Boolean.TRUE.equals(st.getRunning())) {
+      return notRunning(s, id, t0, st, r);
+    }
+    if (r.oneShot) {
+      r.pending("one-shot service still running");
+      return null;
+    }
+    if (r.check == null) {
+      r.check = checkFor(s, c);
+      r.how = r.check.describe();
+    }
+    if (events.healthy(id)) {
+      r.ready.put(id, true);
+      r.how = "health event";
+      return null;
+    }
+    String why = r.check.test(c);
+    if (why == null) {
+      r.ready.put(id, true);
+    } else {
+      r.pending(why);
+    }
+    return null;
+  }
+
+  /**
+   * A container that is not running: exit 0 counts as done for a one-shot service (or one with no
+   * check beyond running); any other exit fails the service; created or restarting is pending.
+   */
+  private static ServiceStatus notRunning(
+      String s, String id, long t0, InspectContainerResponse.ContainerState st, Readiness r) {
+    if ("exited".equals(st.getStatus()) || "dead".equals(st.getStatus())) {
+      Long code = st.getExitCodeLong();
+      boolean oom = Boolean.TRUE.equals(st.getOOMKilled());
+      if (code != null
+          && code == 0
+          && !oom
+          && (r.oneShot || r.check == null || "running".equals(r.how))) {
+        r.ready.put(id, true);
+        r.how = "exited 0";
+        return null;
+      }
+      return failed(
+          s,
+          "exited",
+          t0,
+          "service '"
+              + s
+              + "' exited with "
+              + code
+              + (oom ? " (killed by the OOM killer)" : "")
+              + (code != null && code == 0 ? " before it was ready" : ""));
+    }
+    r.pending("container " + st.getStatus());
+    return null;
+  }
+
+  /** All containers ready: completes the node's futures and reports ready or done. */
+  private ServiceStatus ready(String s, String how, Duration elapsed) {
+    Node node = nodes.get(s);
+    boolean done = "exited 0".equals(how);
+    node.ready.complete(null);
+    if (done) {
+      node.completed.complete(null);
+    }
+    String msg =
+        String.format("%s after %d ms (%s)", done ? "done" : "ready", elapsed.toMillis(), how);
+    return new ServiceStatus(s, done ? State.DONE : State.READY, how, elapsed, msg);
   }
 
   private Check checkFor(String s, InspectContainerResponse c) {
@@ -330,9 +393,5 @@ final class Bringup {
 
   private static ServiceStatus failed(String s, String how, long t0, String msg) {
     return new ServiceStatus(s, State.FAILED, how, Duration.ofNanos(System.nanoTime() - t0), msg);
-  }
-
-  static String oneLine(Throwable e) {
-    return String.valueOf(e.getMessage()).strip().replace('\n', ' ').replace('\r', ' ');
   }
 }

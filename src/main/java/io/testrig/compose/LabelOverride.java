@@ -2,6 +2,7 @@ package io.testrig.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.testrig.core.FileTrees;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Labels;
 import java.io.IOException;
@@ -16,9 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The compose override file that adds testrig's labels to every service, network and volume. It
@@ -90,7 +89,7 @@ final class LabelOverride {
       if (tempDir == null) {
         Files.deleteIfExists(file);
       } else {
-        deleteTree(tempDir);
+        FileTrees.deleteTree(tempDir);
       }
     } catch (IOException e) {
       // Holds labels only, no secret; gc's sweep removes a leftover temp directory.
@@ -110,7 +109,7 @@ final class LabelOverride {
           continue;
         }
         try {
-          deleteTree(d);
+          FileTrees.deleteTree(d);
           removed.add(d);
         } catch (IOException e) {
           // Another user's directory, or removed meanwhile: not ours to report.
@@ -140,14 +139,6 @@ final class LabelOverride {
       return t.toInstant().plus(UNOWNED_AGE).isBefore(Instant.now());
     } catch (IOException | RuntimeException e) {
       return false;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

@@ -36,6 +36,13 @@ public final class ProjectNames {
     return id.toString();
   }
 
+  /** The run id in a project name: the name without {@code testrig-}, or the name itself. */
+  public static String runIdOf(String project) {
+    return project.startsWith(io.testrig.engine.Labels.PROJECT_PREFIX)
+        ? project.substring(io.testrig.engine.Labels.PROJECT_PREFIX.length())
+        : project;
+  }
+
   /** The project name for a run id. */
   public static String project(String runId) {
     return io.testrig.engine.Labels.PROJECT_PREFIX + runId;

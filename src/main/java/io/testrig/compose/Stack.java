@@ -84,11 +84,6 @@ public final class Stack implements AutoCloseable {
     return labels;
   }
 
-  /** The project's networks as the engine names them, e.g. {@code testrig-x_default} first. */
-  public List<String> networks() {
-    return networks;
-  }
-
   /** The network a container should join to reach the services by name. */
   public String defaultNetwork() {
     return networks.stream()
@@ -99,10 +94,6 @@ public final class Stack implements AutoCloseable {
 
   public DockerClient client() {
     return engine.client();
-  }
-
-  public Engine engine() {
-    return engine;
   }
 
   /** One status per enabled service, in model order. */
@@ -117,7 +108,7 @@ public final class Stack implements AutoCloseable {
   /**
    * A full {@code docker compose} command for this project (files, label override, profiles)
    * followed by {@code args}, e.g. {@code composeCommand("--profile", "suite", "run", "--rm",
-   * "tests")}; run it with {@link #exec()}.
+   * "tests")}.
    */
   public List<String> composeCommand(String... args) {
     List<String> cmd = new ArrayList<>(compose.base());
@@ -127,11 +118,6 @@ public final class Stack implements AutoCloseable {
     }
     cmd.addAll(List.of(args));
     return cmd;
-  }
-
-  /** The executor configured with the engine's environment and the stack's env, redacting. */
-  public io.testrig.core.Exec exec() {
-    return compose.exec();
   }
 
   /** Where service logs go. */

@@ -44,83 +44,17 @@ public final class StackService {
   public static Stack up(Engine engine, Rig rig, StackOptions opts) {
     StackSpec spec = rig.stack();
     String where = rig.file() == null ? "testrig.yml" : rig.file().toString();
-    if (spec.isEmpty() && opts.composeFiles() == null) {
-      throw TestrigException.badInput(where + ": stack.files: no compose files given");
-    }
-    List<Path> files = new ArrayList<>();
-    if (opts.composeFiles() != null) {
-      files.addAll(opts.composeFiles());
-    } else {
-      for (String f : spec.files()) {
-        if (f.endsWith(".j2")) {
-          throw TestrigException.badInput(
-              where
-                  + ": stack.files: "
-                  + f
-                  + " is a template; compose files are used as they are and reach rendered"
-                  + " files through ${TESTRIG_RUN_DIR}");
-        }
-        files.add(rig.resolve(f));
-      }
-    }
-    for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        throw TestrigException.badInput(where + ": stack.files: " + f + ": no such file");
-      }
-    }
-    List<Path> envFiles = new ArrayList<>();
-    for (String f : spec.envFiles()) {
-      Path p = rig.resolve(f);
-      if (!Files.isRegularFile(p)) {
-        throw TestrigException.badInput(where + ": stack.env_files: " + p + ": no such file");
-      }
-      envFiles.add(p);
-    }
-
-    String project;
-    String runId;
-    String given = opts.projectName() != null ? opts.projectName() : spec.project();
-    if (given != null) {
-      project =
-          ProjectNames.validate(
-              given, opts.projectName() != null ? "--project" : where + ": stack.project");
-      runId =
-          project.startsWith(Labels.PROJECT_PREFIX)
-              ? project.substring(Labels.PROJECT_PREFIX.length())
-              : project;
-    } else {
-      runId = ProjectNames.runId(System.getenv(), opts.configSuffix());
-      project = ProjectNames.project(runId);
-    }
-    Map<String, String> labels = Labels.forRun(runId, opts.owner(), rig.file(), System.getenv());
+    List<Path> files = composeFiles(rig, where);
+    List<Path> envFiles = envFiles(rig, where);
+    Naming naming = naming(spec, opts, where);
+    String project = naming.project();
+    Map<String, String> labels =
+        Labels.forRun(naming.runId(), opts.owner(), rig.file(), System.getenv());
 
     Map<String, String> env = new LinkedHashMap<>(engine.environment());
     env.putAll(opts.env());
-    ComposeCli preflight = new ComposeCli(project, files, envFiles, env, opts.redactor());
-    Exec.Result config =
-        preflight.run(CONFIG_TIMEOUT, List.of("--profile", "*", "config", "--format", "json"));
-    if (!config.ok()) {
-      List<String> names = files.stream().map(Path::toString).toList();
-      throw TestrigException.badInput(
-          "invalid compose file ("
-              + String.join(", ", names)
-              + "): "
-              + firstLine(opts.redactor().redact(config.stderr())));
-    }
-    ComposeModel model = ComposeModel.parse(config.stdout());
-    List<String> all = model.services();
-    for (String s : spec.services().keySet()) {
-      if (!all.contains(s)) {
-        throw TestrigException.badInput(
-            where + ": stack.services." + s + ": no such service in the compose files");
-      }
-    }
-    for (String s : spec.build()) {
-      if (!all.contains(s)) {
-        throw TestrigException.badInput(
-            where + ": stack.build: no service '" + s + "' in the compose files");
-      }
-    }
+    ComposeModel model = preflight(project, files, envFiles, env, opts.redactor());
+    checkServices(model, spec, where);
     List<String> enabled = model.enabledServices(spec.profiles());
 
     LabelOverride override =
@@ -128,91 +62,17 @@ public final class StackService {
     List<Path> withOverride = new ArrayList<>(files);
     withOverride.add(override.file());
     ComposeCli compose = new ComposeCli(project, withOverride, envFiles, env, opts.redactor());
-    List<String> networks = new ArrayList<>();
-    for (String n : model.networkNames()) {
-      networks.add(n);
-    }
-    networks.sort(
-        (a, b) ->
-            a.equals(project + "_default")
-                ? -1
-                : b.equals(project + "_default") ? 1 : a.compareTo(b));
-    Path artifacts = opts.artifactDir() == null ? Path.of("testrig-artifacts") : opts.artifactDir();
-    Stack stack =
-        new Stack(
-            engine,
-            project,
-            runId,
-            labels,
-            compose,
-            spec.profiles(),
-            networks,
-            artifacts,
-            opts.redactor(),
-            spec.gracefulStop(),
-            override);
+    Stack stack = newStack(engine, naming, labels, compose, model, spec, opts, override);
     if (opts.shutdownHook()) {
       stack.hook();
     }
-    List<ServiceStatus> statuses = List.of();
     try {
-      List<String> profileArgs = new ArrayList<>();
-      for (String p : spec.profiles()) {
-        profileArgs.add("--profile");
-        profileArgs.add(p);
-      }
-      if (!spec.build().isEmpty()) {
-        List<String> args = new ArrayList<>(profileArgs);
-        args.add("build");
-        args.addAll(spec.build());
-        Exec.Result b = compose.run(BUILD_TIMEOUT, args);
-        if (!b.ok()) {
-          throw new StackFailedException(
-              "building "
-                  + String.join(", ", spec.build())
-                  + " failed: "
-                  + tailLine(opts.redactor().redact(b.stderr())),
-              List.of(),
-              null);
-        }
-      }
-      List<String> args = new ArrayList<>(profileArgs);
-      args.addAll(List.of("up", "--no-start"));
-      Exec.Result created = compose.run(CREATE_TIMEOUT, args);
-      if (!created.ok()) {
-        throw new StackFailedException(
-            createFailure(engine, model, enabled, opts.redactor().redact(created.stderr())),
-            List.of(),
-            null);
-      }
-      try (EventWatch events = new EventWatch(engine.client(), project)) {
-        Map<String, List<String>> containers = Stack.containersByService(engine.client(), project);
-        statuses =
-            new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
-      }
+      List<String> profileArgs = profileArgs(spec);
+      build(compose, spec, profileArgs, opts.redactor());
+      create(engine, compose, model, enabled, profileArgs, opts.redactor());
+      List<ServiceStatus> statuses = bringUp(engine, project, model, enabled, spec, opts);
       stack.services(statuses);
-      ServiceStatus failed =
-          statuses.stream()
-              .filter(st -> st.state() == ServiceStatus.State.FAILED)
-              .findFirst()
-              .orElse(null);
-      if (failed != null) {
-        String logsFailed = null;
-        try {
-          stack.saveLogs();
-        } catch (TestrigException e) {
-          logsFailed = e.getMessage();
-        }
-        String msg =
-            failed.message()
-                + "; last log lines: "
-                + stack.tail(failed.service(), TAIL_LINES)
-                + "; log: "
-                + stack.logsDir().resolve(failed.service() + ".log")
-                + (logsFailed == null ? "" : "; " + logsFailed);
-        statuses = withMessage(statuses, failed.service(), msg);
-        throw new StackFailedException(msg, statuses, null);
-      }
+      failOnFailedService(stack, statuses);
       return stack;
     } catch (StackFailedException e) {
       stack.close();
@@ -226,6 +86,229 @@ public final class StackService {
       stack.close();
       throw e;
     }
+  }
+
+  /** The rig's compose files, resolved; a template or a missing file is bad input. */
+  private static List<Path> composeFiles(Rig rig, String where) {
+    StackSpec spec = rig.stack();
+    if (spec.isEmpty()) {
+      throw TestrigException.badInput(where + ": stack.files: no compose files given");
+    }
+    List<Path> files = new ArrayList<>();
+    for (String f : spec.files()) {
+      if (f.endsWith(".j2")) {
+        throw TestrigException.badInput(
+            where
+                + ": stack.files: "
+                + f
+                + " is a template; compose files are used as they are and reach rendered"
+                + " files through ${TESTRIG_RUN_DIR}");
+      }
+      files.add(rig.resolve(f));
+    }
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw TestrigException.badInput(where + ": stack.files: " + f + ": no such file");
+      }
+    }
+    return files;
+  }
+
+  /** The rig's {@code stack.env_files}, resolved; a missing file is bad input. */
+  private static List<Path> envFiles(Rig rig, String where) {
+    List<Path> envFiles = new ArrayList<>();
+    for (String f : rig.stack().envFiles()) {
+      Path p = rig.resolve(f);
+      if (!Files.isRegularFile(p)) {
+        throw TestrigException.badInput(where + ": stack.env_files: " + p + ": no such file");
+      }
+      envFiles.add(p);
+    }
+    return envFiles;
+  }
+
+  /** A stack's compose project name and the run id its labels carry. */
+  private record Naming(String project, String runId) {}
+
+  /** {@code --project}, else {@code stack.project}, else a fresh name from the CI job. */
+  private static Naming naming(StackSpec spec, StackOptions opts, String where) {
+    String given = opts.projectName() != null ? opts.projectName() : spec.project();
+    if (given != null) {
+      String project =
+          ProjectNames.validate(
+              given, opts.projectName() != null ? "--project" : where + ": stack.project");
+      return new Naming(project, ProjectNames.runIdOf(project));
+    }
+    String runId = ProjectNames.runId(System.getenv(), null);
+    return new Naming(ProjectNames.project(runId), runId);
+  }
+
+  /**
+   * {@code docker compose config --format json} with every profile enabled: validates the files (an
+   * invalid one is bad input) and returns the resolved model.
+   */
+  private static ComposeModel preflight(
+      String project,
+      List<Path> files,
+      List<Path> envFiles,
+      Map<String, String> env,
+      Redactor redactor) {
+    ComposeCli preflight = new ComposeCli(project, files, envFiles, env, redactor);
+    Exec.Result config =
+        preflight.run(CONFIG_TIMEOUT, List.of("--profile", "*", "config", "--format", "json"));
+    if (!config.ok()) {
+      List<String> names = files.stream().map(Path::toString).toList();
+      throw TestrigException.badInput(
+          "invalid compose file ("
+              + String.join(", ", names)
+              + "): "
+              + firstLine(redactor.redact(config.stderr())));
+    }
+    return ComposeModel.parse(config.stdout());
+  }
+
+  /** Every service the rig names in {@code stack.services} and {@code stack.build} exists. */
+  private static void checkServices(ComposeModel model, StackSpec spec, String where) {
+    List<String> all = model.services();
+    for (String s : spec.services().keySet()) {
+      if (!all.contains(s)) {
+        throw TestrigException.badInput(
+            where + ": stack.services." + s + ": no such service in the compose files");
+      }
+    }
+    for (String s : spec.build()) {
+      if (!all.contains(s)) {
+        throw TestrigException.badInput(
+            where + ": stack.build: no service '" + s + "' in the compose files");
+      }
+    }
+  }
+
+  private static Stack newStack(
+      Engine engine,
+      Naming naming,
+      Map<String, String> labels,
+      ComposeCli compose,
+      ComposeModel model,
+      StackSpec spec,
+      StackOptions opts,
+      LabelOverride override) {
+    String project = naming.project();
+    List<String> networks = new ArrayList<>();
+    for (String n : model.networkNames()) {
+      networks.add(n);
+    }
+    networks.sort(
+        (a, b) ->
+            a.equals(project + "_default")
+                ? -1
+                : b.equals(project + "_default") ? 1 : a.compareTo(b));
+    Path artifacts = opts.artifactDir() == null ? Path.of("testrig-artifacts") : opts.artifactDir();
+    return new Stack(
+        engine,
+        project,
+        naming.runId(),
+        labels,
+        compose,
+        spec.profiles(),
+        networks,
+        artifacts,
+        opts.redactor(),
+        spec.gracefulStop(),
+        override);
+  }
+
+  private static List<String> profileArgs(StackSpec spec) {
+    List<String> profileArgs = new ArrayList<>();
+    for (String p : spec.profiles()) {
+      profileArgs.add("--profile");
+      profileArgs.add(p);
+    }
+    return profileArgs;
+  }
+
+  /** {@code docker compose build} for the rig's {@code stack.build} services, if any. */
+  private static void build(
+      ComposeCli compose, StackSpec spec, List<String> profileArgs, Redactor redactor) {
+    if (spec.build().isEmpty()) {
+      return;
+    }
+    List<String> args = new ArrayList<>(profileArgs);
+    args.add("build");
+    args.addAll(spec.build());
+    Exec.Result b = compose.run(BUILD_TIMEOUT, args);
+    if (!b.ok()) {
+      throw new StackFailedException(
+          "building "
+              + String.join(", ", spec.build())
+              + " failed: "
+              + tailLine(redactor.redact(b.stderr())),
+          List.of(),
+          null);
+    }
+  }
+
+  /** {@code docker compose up --no-start}: creates every container, network and volume. */
+  private static void create(
+      Engine engine,
+      ComposeCli compose,
+      ComposeModel model,
+      List<String> enabled,
+      List<String> profileArgs,
+      Redactor redactor) {
+    List<String> args = new ArrayList<>(profileArgs);
+    args.addAll(List.of("up", "--no-start"));
+    Exec.Result created = compose.run(CREATE_TIMEOUT, args);
+    if (!created.ok()) {
+      throw new StackFailedException(
+          createFailure(engine, model, enabled, redactor.redact(created.stderr())),
+          List.of(),
+          null);
+    }
+  }
+
+  /** {@link Bringup}: starts the created containers in depends_on order until each is ready. */
+  private static List<ServiceStatus> bringUp(
+      Engine engine,
+      String project,
+      ComposeModel model,
+      List<String> enabled,
+      StackSpec spec,
+      StackOptions opts)
+      throws InterruptedException {
+    try (EventWatch events = new EventWatch(engine.client(), project)) {
+      Map<String, List<String>> containers = Stack.containersByService(engine.client(), project);
+      return new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
+    }
+  }
+
+  /**
+   * Throws for the first failed service, naming its last log lines and its saved log (the logs are
+   * saved first).
+   */
+  private static void failOnFailedService(Stack stack, List<ServiceStatus> statuses) {
+    ServiceStatus failed =
+        statuses.stream()
+            .filter(st -> st.state() == ServiceStatus.State.FAILED)
+            .findFirst()
+            .orElse(null);
+    if (failed == null) {
+      return;
+    }
+    String logsFailed = null;
+    try {
+      stack.saveLogs();
+    } catch (TestrigException e) {
+      logsFailed = e.getMessage();
+    }
+    String msg =
+        failed.message()
+            + "; last log lines: "
+            + stack.tail(failed.service(), TAIL_LINES)
+            + "; log: "
+            + stack.logsDir().resolve(failed.service() + ".log")
+            + (logsFailed == null ? "" : "; " + logsFailed);
+    throw new StackFailedException(msg, withMessage(statuses, failed.service(), msg), null);
   }
 
   private static List<ServiceStatus> withMessage(

@@ -6,40 +6,34 @@ package io.testrig.core;
  */
 public enum ExitCode {
   /** Everything ran and every testcase passed. */
-  OK(0, "ok"),
+  OK(0),
   /** The run completed but at least one testcase failed or errored. */
-  TESTS_FAILED(1, "tests failed"),
+  TESTS_FAILED(1),
   /** Bad command-line usage or bad input: rig file, template, compose file, report file. */
-  BAD_INPUT(2, "usage or bad input"),
+  BAD_INPUT(2),
   /** The Docker engine or the compose CLI is missing, unreachable or too old. */
-  ENGINE_UNAVAILABLE(3, "engine unavailable"),
+  ENGINE_UNAVAILABLE(3),
   /**
    * The stack failed: a service never became ready, an image is missing, a port is taken, or a
    * service died while the suites ran.
    */
-  STACK_FAILED(4, "stack failed"),
+  STACK_FAILED(4),
   /**
    * A file-system or other environment failure outside the user's input (disk full, no /dev/shm).
    */
-  IO_FAILURE(5, "i/o failure"),
+  IO_FAILURE(5),
   /** A bug in testrig. Rerun with --stacktrace and report it. */
-  INTERNAL(70, "internal error"),
+  INTERNAL(70),
   /** Interrupted by SIGINT or SIGTERM; the stack was torn down and secrets wiped. */
-  INTERRUPTED(130, "interrupted");
+  INTERRUPTED(130);
 
   private final int code;
-  private final String meaning;
 
-  ExitCode(int code, String meaning) {
+  ExitCode(int code) {
     this.code = code;
-    this.meaning = meaning;
   }
 
   public int code() {
     return code;
-  }
-
-  public String meaning() {
-    return meaning;
   }
 }

@@ -139,12 +139,6 @@ public final class Redactor {
     return table().redact(text);
   }
 
-  /** The longest registered form, so stream redactors know how much text to hold back. */
-  public int longestForm() {
-    Table t = table();
-    return t.keys.length == 0 ? 0 : t.keys[0].length();
-  }
-
   /** The registered forms, indexed by their first four characters; see the class comment. */
   private static final class Table {
     static final Table EMPTY = new Table(Map.of());

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
+import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,6 +51,19 @@ public final class Reaper {
       boolean graceful) {
     String filter = value == null ? key : key + "=" + value;
     List<String> kept = new ArrayList<>();
+    List<String> removedContainers = removeContainers(client, filter, select, graceful, kept);
+    List<String> removedNetworks = removeNetworks(client, filter, select, kept);
+    List<String> removedVolumes = removeVolumes(client, filter, select, kept);
+    return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
+  }
+
+  /** Removes the selected containers in parallel; their names without the leading slash. */
+  private static List<String> removeContainers(
+      DockerClient client,
+      String filter,
+      Predicate<Map<String, String>> select,
+      boolean graceful,
+      List<String> kept) {
     List<Container> containers =
         client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec();
     List<CompletableFuture<String>> removals = new ArrayList<>();
@@ -59,31 +73,37 @@ public final class Reaper {
       }
       String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
       removals.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  if (graceful) {
-                    client.stopContainerCmd(c.getId()).withTimeout(10).exec();
-                  }
-                  client
-                      .removeContainerCmd(c.getId())
-                      .withForce(true)
-                      .withRemoveVolumes(true)
-                      .exec();
-                } catch (NotFoundException e) {
-                  // Already gone: idempotent.
-                } catch (RuntimeException e) {
-                  if (!String.valueOf(e.getMessage()).contains("already in progress")) {
-                    synchronized (kept) {
-                      kept.add("container " + name + ": " + oneLine(e));
-                    }
-                    return null;
-                  }
-                }
-                return name.startsWith("/") ? name.substring(1) : name;
-              }));
+          CompletableFuture.supplyAsync(() -> removeContainer(client, c, name, graceful, kept)));
     }
-    List<String> removedContainers = collect(removals);
+    return collect(removals);
+  }
+
+  /** Stops (graceful) or kills and removes one container; null when it had to be kept. */
+  private static String removeContainer(
+      DockerClient client, Container c, String name, boolean graceful, List<String> kept) {
+    try {
+      if (graceful) {
+        client.stopContainerCmd(c.getId()).withTimeout(10).exec();
+      }
+      client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      // Already gone: idempotent.
+    } catch (RuntimeException e) {
+      if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+        synchronized (kept) {
+          kept.add("container " + name + ": " + Text.oneLine(e));
+        }
+        return null;
+      }
+    }
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  private static List<String> removeNetworks(
+      DockerClient client,
+      String filter,
+      Predicate<Map<String, String>> select,
+      List<String> kept) {
     List<String> removedNetworks = new ArrayList<>();
     for (Network n : client.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
       if (!select.test(n.getLabels())) {
@@ -95,9 +115,17 @@ public final class Reaper {
       } catch (NotFoundException e) {
         removedNetworks.add(n.getName());
       } catch (RuntimeException e) {
-        kept.add("network " + n.getName() + ": " + oneLine(e));
+        kept.add("network " + n.getName() + ": " + Text.oneLine(e));
       }
     }
+    return removedNetworks;
+  }
+
+  private static List<String> removeVolumes(
+      DockerClient client,
+      String filter,
+      Predicate<Map<String, String>> select,
+      List<String> kept) {
     List<String> removedVolumes = new ArrayList<>();
     List<InspectVolumeResponse> volumes =
         client.listVolumesCmd().withFilter("label", List.of(filter)).exec().getVolumes();
@@ -113,10 +141,10 @@ public final class Reaper {
       } catch (ConflictException e) {
         kept.add("volume " + v.getName() + ": in use");
       } catch (RuntimeException e) {
-        kept.add("volume " + v.getName() + ": " + oneLine(e));
+        kept.add("volume " + v.getName() + ": " + Text.oneLine(e));
       }
     }
-    return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
+    return removedVolumes;
   }
 
   /**
@@ -163,10 +191,5 @@ public final class Reaper {
       }
     }
     return names;
-  }
-
-  static String oneLine(Throwable e) {
-    String m = String.valueOf(e.getMessage()).strip();
-    return m.replace('\n', ' ').replace('\r', ' ');
   }
 }

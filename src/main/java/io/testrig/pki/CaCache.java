@@ -84,19 +84,41 @@ final class CaCache {
   private static Ca load(
       Path dir, Path certFile, Path keyFile, KeyType wanted, Instant now, Iterable<LeafPlan> leaves)
       throws IOException {
-    X509Certificate cert;
+    X509Certificate cert = readCert(dir, certFile);
+    checkCaValidity(dir, certFile, cert, now);
+    KeyType type = KeyType.of(cert.getPublicKey());
+    if (type != wanted) {
+      throw bad(
+          dir,
+          "cached CA has a "
+              + (type == null ? cert.getPublicKey().getAlgorithm() : type.id)
+              + " key but certs.ca.key is "
+              + wanted.id);
+    }
+    PrivateKey key = readKey(dir, keyFile, type);
+    if (!Issuer.matches(key, cert.getPublicKey(), type)) {
+      throw bad(dir, keyFile + " does not match " + certFile);
+    }
+    checkNameConstraints(dir, cert, leaves);
+    return new Ca(cert, key, type);
+  }
+
+  private static X509Certificate readCert(Path dir, Path certFile) throws IOException {
     try {
       byte[] der = Pem.decode(Files.readString(certFile, StandardCharsets.US_ASCII), "CERTIFICATE");
       if (der == null) {
         throw bad(dir, certFile + " holds no PEM certificate");
       }
-      cert =
-          (X509Certificate)
-              CertificateFactory.getInstance("X.509")
-                  .generateCertificate(new ByteArrayInputStream(der));
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw bad(dir, certFile + " is not a valid certificate (" + e.getMessage() + ")");
     }
+  }
+
+  /** A CA certificate, valid {@code now}. */
+  private static void checkCaValidity(Path dir, Path certFile, X509Certificate cert, Instant now) {
     if (cert.getBasicConstraints() < 0) {
       throw bad(dir, certFile + " is not a CA certificate");
     }
@@ -109,15 +131,10 @@ final class CaCache {
           dir,
           "cached CA is not valid before " + day(cert.getNotBefore().toInstant()) + " (clock?)");
     }
-    KeyType type = KeyType.of(cert.getPublicKey());
-    if (type != wanted) {
-      throw bad(
-          dir,
-          "cached CA has a "
-              + (type == null ? cert.getPublicKey().getAlgorithm() : type.id)
-              + " key but certs.ca.key is "
-              + wanted.id);
-    }
+  }
+
+  /** The cached key, after checking only its owner can read it. */
+  private static PrivateKey readKey(Path dir, Path keyFile, KeyType type) throws IOException {
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(keyFile);
     if (mode.stream()
         .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
@@ -128,21 +145,15 @@ final class CaCache {
               + "); run chmod 400 "
               + keyFile);
     }
-    PrivateKey key;
     try {
       byte[] der = Pem.decode(Files.readString(keyFile, StandardCharsets.US_ASCII), "PRIVATE KEY");
       if (der == null) {
         throw bad(dir, keyFile + " holds no unencrypted PEM PKCS#8 key block");
       }
-      key = Pem.parsePrivateKey(der, type.algorithm);
+      return Pem.parsePrivateKey(der, type.algorithm);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw bad(dir, keyFile + " is not a valid " + type.id + " private key");
     }
-    if (!Issuer.matches(key, cert.getPublicKey(), type)) {
-      throw bad(dir, keyFile + " does not match " + certFile);
-    }
-    checkNameConstraints(dir, cert, leaves);
-    return new Ca(cert, key, type);
   }
 
   /**

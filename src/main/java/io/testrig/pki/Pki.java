@@ -165,29 +165,8 @@ public final class Pki {
     if (name.equals("ca")) {
       throw TestrigException.badInput(at + ": the name 'ca' is reserved for the CA in templates");
     }
-    List<String> dnsIn = leaf.dns().isEmpty() ? List.of(name) : leaf.dns();
-    LinkedHashSet<String> dns = new LinkedHashSet<>();
-    for (int i = 0; i < dnsIn.size(); i++) {
-      String d = dnsIn.get(i);
-      if (d == null || d.length() > 253 || !DNS_NAME.matcher(d).matches()) {
-        throw TestrigException.badInput(
-            at + ".dns[" + i + "]: '" + d + "' is not a DNS name (letters, digits, - and _)");
-      }
-      dns.add(d);
-    }
-    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>();
-    for (int i = 0; i < leaf.ip().size(); i++) {
-      String ip = leaf.ip().get(i);
-      if (ip == null || !IPAddress.isValid(ip)) {
-        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
-      }
-      try {
-        // A literal, checked above, so no DNS lookup happens.
-        ips.add(InetAddress.getByName(ip));
-      } catch (UnknownHostException e) {
-        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
-      }
-    }
+    LinkedHashSet<String> dns = dnsNames(name, leaf, at);
+    LinkedHashSet<InetAddress> ips = ipAddresses(leaf, at);
     boolean server = false;
     boolean client = false;
     for (int i = 0; i < leaf.usage().size(); i++) {
@@ -218,6 +197,39 @@ public final class Pki {
         type,
         leaf.validityDays(),
         leaf.pk8());
+  }
+
+  /** The entry's DNS names (default: its name), each checked. */
+  private static LinkedHashSet<String> dnsNames(String name, LeafSpec leaf, String at) {
+    List<String> dnsIn = leaf.dns().isEmpty() ? List.of(name) : leaf.dns();
+    LinkedHashSet<String> dns = new LinkedHashSet<>();
+    for (int i = 0; i < dnsIn.size(); i++) {
+      String d = dnsIn.get(i);
+      if (d == null || d.length() > 253 || !DNS_NAME.matcher(d).matches()) {
+        throw TestrigException.badInput(
+            at + ".dns[" + i + "]: '" + d + "' is not a DNS name (letters, digits, - and _)");
+      }
+      dns.add(d);
+    }
+    return dns;
+  }
+
+  /** The entry's IP addresses, each an IP literal. */
+  private static LinkedHashSet<InetAddress> ipAddresses(LeafSpec leaf, String at) {
+    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>();
+    for (int i = 0; i < leaf.ip().size(); i++) {
+      String ip = leaf.ip().get(i);
+      if (ip == null || !IPAddress.isValid(ip)) {
+        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
+      }
+      try {
+        // A literal, checked above, so no DNS lookup happens.
+        ips.add(InetAddress.getByName(ip));
+      } catch (UnknownHostException e) {
+        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
+      }
+    }
+    return ips;
   }
 
   /** The validity bound RigValidator also checks: a time past 9999 cannot be encoded. */

@@ -34,6 +34,14 @@ public record SuiteSpec(
   }
 
   /**
+   * A JVM suite run by the host JVM instead of in a container: {@code junit} without an {@code
+   * image}, or with {@code junit.local: true}.
+   */
+  public boolean runsOnHostJvm() {
+    return junit != null && (image == null || Boolean.TRUE.equals(junit.local()));
+  }
+
+  /**
    * @param classpath jars/directories, relative to the rig file
    * @param select console launcher selectors, e.g. {@code --scan-classpath} or {@code
    *     --select-package=com.example}

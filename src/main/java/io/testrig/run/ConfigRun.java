@@ -109,15 +109,7 @@ final class ConfigRun {
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
-      RunDir dir;
-      dirLock.lock();
-      try {
-        dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
-        dirRef.set(dir);
-        Orphans.claim(dir);
-      } finally {
-        dirLock.unlock();
-      }
+      RunDir dir = openRunDir(runDirOverride, runId, dirRef);
       if (prepare(dir)) {
         if (!rig.stack().isEmpty()) {
           String project = project(runId);
@@ -137,11 +129,7 @@ final class ConfigRun {
         if (rig.stack().isEmpty() || stack != null) {
           suites(runId, stack, dir, artifacts);
         } else {
-          for (SuiteSpec s : rig.suites()) {
-            phases.add(
-                TestCase.skipped(
-                    TestCase.PHASE_CLASSNAME, "suite " + s.name(), "the stack did not come up"));
-          }
+          skipSuites();
         }
       }
     } catch (TestrigException e) {
@@ -158,6 +146,28 @@ final class ConfigRun {
     return new Result(config, snapshot(null), infra);
   }
 
+  /** Creates (or reuses) and claims the run directory, holding dirLock so the wipe waits. */
+  private RunDir openRunDir(Path runDirOverride, String runId, AtomicReference<RunDir> dirRef) {
+    dirLock.lock();
+    try {
+      RunDir dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
+      dirRef.set(dir);
+      Orphans.claim(dir);
+      return dir;
+    } finally {
+      dirLock.unlock();
+    }
+  }
+
+  /** Every suite as a skipped phase: the stack did not come up. */
+  private void skipSuites() {
+    for (SuiteSpec s : rig.suites()) {
+      phases.add(
+          TestCase.skipped(
+              TestCase.PHASE_CLASSNAME, "suite " + s.name(), "the stack did not come up"));
+    }
+  }
+
   /** The hook's stack action: the live stack's own teardown, else removal by labels. */
   private void removeStack(AtomicReference<Stack> live, String project) {
     Stack s = live.get();
@@ -165,7 +175,7 @@ final class ConfigRun {
     if (s != null) {
       r = s.down();
     } else {
-      r = Stack.remove(engine.client(), project, stackRunId(project), false);
+      r = Stack.remove(engine.client(), project, ProjectNames.runIdOf(project), false);
     }
     stackOutcome = "stack " + project + " " + removedText(r);
   }
@@ -274,13 +284,6 @@ final class ConfigRun {
     return opts.project() == null
         ? ProjectNames.project(runId)
         : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
-  }
-
-  /** The run id StackService derives from a project name (its labels carry it). */
-  private static String stackRunId(String project) {
-    return project.startsWith(Labels.PROJECT_PREFIX)
-        ? project.substring(Labels.PROJECT_PREFIX.length())
-        : project;
   }
 
   private boolean prepare(RunDir dir) {

@@ -98,9 +98,7 @@ public final class RunService {
       return true;
     }
     for (SuiteSpec s : rig.suites()) {
-      boolean local =
-          s.junit() != null && (s.image() == null || Boolean.TRUE.equals(s.junit().local()));
-      if (!local) {
+      if (!s.runsOnHostJvm()) {
         return true;
       }
     }
@@ -130,37 +128,13 @@ public final class RunService {
         // for, a suite container being created) carries its owner label and goes here.
         sweep = cleanup.register("leftovers of this run", () -> sweepOwned(e));
       }
-      int threads = Math.min(opts.parallel(), configs.size());
-      if (threads == 1) {
-        for (Matrix.Config c : configs) {
-          results.add(start(runs, c, e).run());
-        }
-      } else {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-          List<Future<ConfigRun.Result>> futures = new ArrayList<>();
-          for (Matrix.Config c : configs) {
-            futures.add(pool.submit(() -> start(runs, c, e).run()));
-          }
-          for (Future<ConfigRun.Result> f : futures) {
-            results.add(await(f));
-          }
-        } finally {
-          pool.shutdownNow();
-        }
-      }
+      runConfigs(configs, runs, e, results);
     } catch (RuntimeException ex) {
       if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
         throw interruptedException(ex);
       }
       // Not a signal: still leave a report of what ran, with the failure as an error testcase.
-      String message = ex instanceof TestrigException ? ex.getMessage() : String.valueOf(ex);
-      TestCase failed = TestCase.phase("run", Duration.ZERO, message, null);
-      try {
-        writeReport(report(runs).plus(TestSuite.of("testrig", List.of(failed))));
-      } catch (RuntimeException reportFailed) {
-        ex.addSuppressed(reportFailed);
-      }
+      writeFailureReport(runs, ex);
       throw ex;
     } finally {
       // Once the hook runs it may still be tearing stacks down with this engine; the JVM is ending.
@@ -172,6 +146,49 @@ public final class RunService {
       // The hook owns the report and the exit code (130); writing here would race it.
       throw interruptedException(null);
     }
+    return finish(runs, results);
+  }
+
+  /** Runs the configs one after the other, or on up to {@code --parallel} threads. */
+  private void runConfigs(
+      List<Matrix.Config> configs, List<ConfigRun> runs, Engine e, List<ConfigRun.Result> results) {
+    int threads = Math.min(opts.parallel(), configs.size());
+    if (threads == 1) {
+      for (Matrix.Config c : configs) {
+        results.add(start(runs, c, e).run());
+      }
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<ConfigRun.Result>> futures = new ArrayList<>();
+      for (Matrix.Config c : configs) {
+        futures.add(pool.submit(() -> start(runs, c, e).run()));
+      }
+      for (Future<ConfigRun.Result> f : futures) {
+        results.add(await(f));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The report of what ran, plus {@code ex} as an error testcase; a failure to write is added to
+   * it.
+   */
+  private void writeFailureReport(List<ConfigRun> runs, RuntimeException ex) {
+    String message = ex instanceof TestrigException ? ex.getMessage() : String.valueOf(ex);
+    TestCase failed = TestCase.phase("run", Duration.ZERO, message, null);
+    try {
+      writeReport(report(runs).plus(TestSuite.of("testrig", List.of(failed))));
+    } catch (RuntimeException reportFailed) {
+      ex.addSuppressed(reportFailed);
+    }
+  }
+
+  /** Writes the report, prints the counts and the summary, and picks the exit code. */
+  private Outcome finish(List<ConfigRun> runs, List<ConfigRun.Result> results) {
     Report report = report(runs).ensureNotEmpty();
     JUnitWriter.Result written = JUnitWriter.write(report, opts.report(), redactor);
     ExitCode code = ExitCode.OK;

@@ -1,18 +1,16 @@
 package io.testrig.secrets;
 
+import io.testrig.core.FileTrees;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Rig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -154,28 +152,14 @@ public final class RunDir {
           path + ": not a testrig run directory (no " + MARKER + "); refusing to wipe");
     }
     try {
-      Files.walkFileTree(
+      FileTrees.deleteTree(
           path,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              deleteInside(file);
-              return FileVisitResult.CONTINUE;
+          entry -> {
+            // The marker goes last but one, so an interrupted wipe can be resumed.
+            if (entry.equals(path)) {
+              Files.deleteIfExists(path.resolve(MARKER));
             }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              if (e != null) {
-                throw e;
-              }
-              // The marker goes last but one, so an interrupted wipe can be resumed.
-              if (dir.equals(path)) {
-                Files.deleteIfExists(path.resolve(MARKER));
-              }
-              deleteInside(dir);
-              return FileVisitResult.CONTINUE;
-            }
+            deleteInside(entry);
           });
     } catch (NoSuchFileException e) {
       // Removed concurrently (a second wipe): the goal is reached.

@@ -8,9 +8,11 @@ import com.github.dockerjava.api.model.HostConfig;
 import io.testrig.core.Durations;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
+import io.testrig.core.FileTrees;
 import io.testrig.core.Redactor;
 import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
+import io.testrig.core.Text;
 import io.testrig.engine.Engine;
 import io.testrig.rig.SuiteSpec;
 import java.io.IOException;
@@ -22,13 +24,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs one test suite against a stack and collects its JUnit XML into {@code
@@ -93,7 +93,7 @@ public final class SuiteRunner {
   }
 
   public SuiteResult run(SuiteSpec spec, SuiteTarget target) {
-    boolean local = spec.junit() != null && (spec.image() == null || isTrue(spec.junit().local()));
+    boolean local = spec.runsOnHostJvm();
     check(spec, target, local);
     spec = shard.spec(spec, target.rigDir());
     target = shard.target(target);
@@ -441,11 +441,7 @@ public final class SuiteRunner {
     try {
       if (Files.exists(dir)) {
         // Leftovers of an earlier run in the same artifact directory would count as this run's.
-        try (Stream<Path> s = Files.walk(dir)) {
-          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(p);
-          }
-        }
+        FileTrees.deleteTree(dir);
       }
       Files.createDirectories(dir);
       return dir;
@@ -462,12 +458,8 @@ public final class SuiteRunner {
     return "testrig-suite-" + run + spec.name() + "-" + HexFormat.of().formatHex(b);
   }
 
-  private static boolean isTrue(Boolean b) {
-    return Boolean.TRUE.equals(b);
-  }
-
+  /** Unlike {@link Text#oneLine(Throwable)}, names the exception when it has no message. */
   private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.strip().replace('\n', ' ').replace('\r', ' ');
+    return Text.oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
   }
 }

@@ -30,25 +30,8 @@ final class Sources {
     for (int i = 0; i < rig.templates().size(); i++) {
       TemplateSpec spec = rig.templates().get(i);
       String at = rig.file() + ": templates[" + i + "]";
-      Path root;
-      PathMatcher matcher = null;
-      PathMatcher shallow = null;
-      int glob = firstGlobSegment(spec.from());
-      if (glob < 0) {
-        root = rig.resolve(spec.from());
-      } else {
-        String[] segs = spec.from().split("/");
-        root =
-            rig.resolve(
-                String.join("/", java.util.Arrays.copyOfRange(segs, 0, glob)).isEmpty()
-                    ? "."
-                    : String.join("/", java.util.Arrays.copyOfRange(segs, 0, glob)));
-        String pattern = String.join("/", java.util.Arrays.copyOfRange(segs, glob, segs.length));
-        matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        if (pattern.startsWith("**/")) {
-          shallow = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3));
-        }
-      }
+      Selection sel = selection(rig, spec);
+      Path root = sel.root();
       if (!Files.isDirectory(root)) {
         throw TestrigException.badInput(
             at
@@ -58,49 +41,16 @@ final class Sources {
                 + (Files.exists(root) ? "not a directory" : "no such directory"));
       }
       Path realRoot = confine(rig, spec, at, root);
-      List<Path> files;
-      try (Stream<Path> s = Files.walk(root)) {
-        files = s.filter(Files::isRegularFile).sorted().toList();
-        for (Path f : files) {
-          if (!f.toRealPath().startsWith(realRoot)) {
-            throw TestrigException.badInput(
-                at
-                    + ".from: '"
-                    + rig.dir().relativize(f)
-                    + "' is a symbolic link that leads outside the template root; refusing");
-          }
-        }
-      } catch (IOException e) {
-        throw TestrigException.io(
-            at + ".from: cannot list '" + spec.from() + "': " + e.getMessage(), e);
-      }
+      List<Path> files = files(rig, spec, at, root, realRoot);
       Path outRoot = runDir.resolve(spec.to()).normalize();
       int matched = 0;
       for (Path f : files) {
         Path rel = root.relativize(f);
-        if (matcher != null
-            && !matcher.matches(rel)
-            && (shallow == null || !shallow.matches(rel))) {
+        if (!sel.matches(rel)) {
           continue;
         }
         matched++;
-        String name = rel.getFileName().toString();
-        String suffix = spec.stripSuffix();
-        boolean render = suffix.isEmpty() || name.endsWith(suffix);
-        Path outRel =
-            render && !suffix.isEmpty() && name.length() > suffix.length()
-                ? rel.resolveSibling(name.substring(0, name.length() - suffix.length()))
-                : rel;
-        Path out = outRoot.resolve(outRel).normalize();
-        if (!out.startsWith(runDir) || out.equals(runDir)) {
-          throw TestrigException.badInput(
-              at + ".to: output '" + outRel + "' leaves the run directory");
-        }
-        if (runDir.relativize(out).toString().equals("config.json")
-            || runDir.relativize(out).startsWith("certs")) {
-          throw TestrigException.badInput(
-              at + ": output '" + runDir.relativize(out) + "' would overwrite testrig's own file");
-        }
+        Path out = output(runDir, spec, at, outRoot, rel);
         String previous = seen.put(out, f.toString());
         if (previous != null) {
           throw TestrigException.badInput(
@@ -113,13 +63,93 @@ final class Sources {
                   + runDir.relativize(out)
                   + "'");
         }
-        jobs.add(new TemplateRenderer.Job(spec, root, f, out, render));
+        jobs.add(new TemplateRenderer.Job(spec, root, f, out, render(spec, rel)));
       }
       if (matched == 0) {
         throw TestrigException.badInput(at + ".from: '" + spec.from() + "' matches no file");
       }
     }
     return jobs;
+  }
+
+  /**
+   * A {@code from}'s template root and, for a glob, its matchers ({@code shallow} lets a leading
+   * {@code **}{@code /} match zero directories); null matchers select every file.
+   */
+  private record Selection(Path root, PathMatcher matcher, PathMatcher shallow) {
+    boolean matches(Path rel) {
+      return matcher == null || matcher.matches(rel) || (shallow != null && shallow.matches(rel));
+    }
+  }
+
+  private static Selection selection(Rig rig, TemplateSpec spec) {
+    int glob = firstGlobSegment(spec.from());
+    if (glob < 0) {
+      return new Selection(rig.resolve(spec.from()), null, null);
+    }
+    String[] segs = spec.from().split("/");
+    Path root =
+        rig.resolve(
+            String.join("/", java.util.Arrays.copyOfRange(segs, 0, glob)).isEmpty()
+                ? "."
+                : String.join("/", java.util.Arrays.copyOfRange(segs, 0, glob)));
+    String pattern = String.join("/", java.util.Arrays.copyOfRange(segs, glob, segs.length));
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    PathMatcher shallow = null;
+    if (pattern.startsWith("**/")) {
+      shallow = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(3));
+    }
+    return new Selection(root, matcher, shallow);
+  }
+
+  /** The regular files below {@code root}, sorted; a link leading outside it is refused. */
+  private static List<Path> files(Rig rig, TemplateSpec spec, String at, Path root, Path realRoot) {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(root)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+      for (Path f : files) {
+        if (!f.toRealPath().startsWith(realRoot)) {
+          throw TestrigException.badInput(
+              at
+                  + ".from: '"
+                  + rig.dir().relativize(f)
+                  + "' is a symbolic link that leads outside the template root; refusing");
+        }
+      }
+    } catch (IOException e) {
+      throw TestrigException.io(
+          at + ".from: cannot list '" + spec.from() + "': " + e.getMessage(), e);
+    }
+    return files;
+  }
+
+  /** Whether the file at {@code rel} is rendered (ends in {@code strip_suffix}) or copied. */
+  private static boolean render(TemplateSpec spec, Path rel) {
+    String suffix = spec.stripSuffix();
+    return suffix.isEmpty() || rel.getFileName().toString().endsWith(suffix);
+  }
+
+  /**
+   * Where the file at {@code rel} goes: below {@code outRoot}, without {@code strip_suffix} when
+   * rendered; it must stay inside the run directory and not overwrite testrig's own files.
+   */
+  private static Path output(Path runDir, TemplateSpec spec, String at, Path outRoot, Path rel) {
+    String name = rel.getFileName().toString();
+    String suffix = spec.stripSuffix();
+    Path outRel =
+        render(spec, rel) && !suffix.isEmpty() && name.length() > suffix.length()
+            ? rel.resolveSibling(name.substring(0, name.length() - suffix.length()))
+            : rel;
+    Path out = outRoot.resolve(outRel).normalize();
+    if (!out.startsWith(runDir) || out.equals(runDir)) {
+      throw TestrigException.badInput(at + ".to: output '" + outRel + "' leaves the run directory");
+    }
+    if (runDir.relativize(out).toString().equals("config.json")
+        || runDir.relativize(out).startsWith("certs")) {
+      throw TestrigException.badInput(
+          at + ": output '" + runDir.relativize(out) + "' would overwrite testrig's own file");
+    }
+    return out;
   }
 
   /**

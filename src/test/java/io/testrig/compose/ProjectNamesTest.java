@@ -22,6 +22,14 @@ class ProjectNamesTest {
   }
 
   @Test
+  void runIdOfStripsTheTestrigPrefixOnly() {
+    assertEquals("j1-ab12", ProjectNames.runIdOf("testrig-j1-ab12"));
+    assertEquals("myproj", ProjectNames.runIdOf("myproj"));
+    String r = ProjectNames.runId(Map.of(), null);
+    assertEquals(r, ProjectNames.runIdOf(ProjectNames.project(r)));
+  }
+
+  @Test
   void pipelineIdWhenNoJobAndRandomOtherwise() {
     assertTrue(ProjectNames.runId(Map.of("CI_PIPELINE_ID", "7"), null).startsWith("p7-"));
     String r = ProjectNames.runId(Map.of(), null);
