@@ -1,12 +1,10 @@
 package io.testrig.report;
 
+import io.testrig.core.Text;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -159,14 +158,7 @@ public final class JUnitReader {
     if (bom) {
       in.skipNBytes(3);
     }
-    return factory()
-        .createXMLStreamReader(
-            new java.io.InputStreamReader(
-                in,
-                StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)));
+    return factory().createXMLStreamReader(new java.io.InputStreamReader(in, Text.strictUtf8()));
   }
 
   private static boolean supported(String charset) {
@@ -184,20 +176,10 @@ public final class JUnitReader {
         return null;
       }
       byte[] bytes = Files.readAllBytes(file);
-      String decoded;
-      boolean badBytes = false;
-      try {
-        decoded =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString();
-      } catch (CharacterCodingException e) {
-        decoded = new String(bytes, StandardCharsets.UTF_8); // replaces bad bytes with U+FFFD
-        badBytes = true;
-      }
+      Optional<String> strict = Text.utf8(bytes);
+      boolean badBytes = strict.isEmpty();
+      // Otherwise decoded with replacement: each bad byte becomes U+FFFD.
+      String decoded = strict.orElseGet(() -> new String(bytes, StandardCharsets.UTF_8));
       String cleaned = XmlText.clean(illegalCharRefsToChars(decoded));
       // Same text as the strict pass saw: a second try would only repeat its error.
       if (!badBytes && cleaned.equals(decoded)) {

@@ -15,12 +15,10 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
+import io.testrig.core.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -140,33 +138,20 @@ public final class RigLoader {
 
   /** Strict UTF-8: a malformed byte is an error naming its line, not a replacement character. */
   static String utf8(Path file, byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      int line = 1;
-      int bad = validPrefix(bytes);
-      for (int i = 0; i < bad; i++) {
-        line += bytes[i] == '\n' ? 1 : 0;
-      }
-      throw TestrigException.badInput(file + ":" + line + ": not valid UTF-8");
-    }
+    return Text.utf8(bytes)
+        .orElseThrow(
+            () -> TestrigException.badInput(file + ":" + lineOf(bytes) + ": not valid UTF-8"));
   }
 
-  /** How many leading bytes decode as UTF-8. */
-  private static int validPrefix(byte[] bytes) {
+  /** The line of the first byte that does not decode as UTF-8. */
+  private static int lineOf(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
-    StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(in, out, true);
-    return in.position();
+    Text.strictUtf8().decode(in, java.nio.CharBuffer.allocate(bytes.length), true);
+    int line = 1;
+    for (int i = 0; i < in.position(); i++) {
+      line += bytes[i] == '\n' ? 1 : 0;
+    }
+    return line;
   }
 
   /** Parses rig text; {@code file} names it in errors and anchors relative paths. */

@@ -3,10 +3,9 @@ package io.testrig.suite;
 import io.testrig.core.Redactor;
 import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
+import io.testrig.core.Text;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,19 +95,8 @@ final class ReportFiles {
     if (redactor.isEmpty()) {
       return raw;
     }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(java.nio.ByteBuffer.wrap(raw))
-              .toString();
-    } catch (CharacterCodingException e) {
-      // Not UTF-8: decode lossily so secrets are still masked; the file is malformed anyway.
-      text = new String(raw, StandardCharsets.UTF_8);
-    }
+    // Not UTF-8: decode lossily so secrets are still masked; the file is malformed anyway.
+    String text = Text.utf8(raw).orElseGet(() -> new String(raw, StandardCharsets.UTF_8));
     String masked = redactor.redact(text);
     return masked.equals(text) ? raw : masked.getBytes(StandardCharsets.UTF_8);
   }
