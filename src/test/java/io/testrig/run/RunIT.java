@@ -397,8 +397,12 @@ class RunIT {
 
   // ------------------------------------------------------------------ helpers
 
-  /** run-it/base with run-it/{@code overlay} laid over it, in this test's temp dir. */
   private Path rig(String overlay) throws IOException {
+    return rig(tmp, overlay);
+  }
+
+  /** run-it/base with run-it/{@code overlay} laid over it, in {@code tmp}/rig (SignalsIT too). */
+  static Path rig(Path tmp, String overlay) throws IOException {
     Path dir = tmp.resolve("rig");
     copy(RESOURCES.resolve("base"), dir);
     if (overlay != null) {

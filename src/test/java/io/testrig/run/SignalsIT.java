@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import io.testrig.compose.ItSupport;
+import io.testrig.core.FileTrees;
 import io.testrig.engine.Engine;
 import io.testrig.report.XmlLint;
 import io.testrig.suite.SuiteRunner;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,7 +126,7 @@ class SignalsIT {
           at + report);
       run.assertLeftNothing(docker, null, art);
       assertNoOverrideDirOf(rig);
-      deleteTree(tmp.resolve("rig"));
+      FileTrees.deleteTree(tmp.resolve("rig"));
     }
   }
 
@@ -317,33 +317,7 @@ class SignalsIT {
   }
 
   private Path rig(String overlay) throws IOException {
-    Path dir = tmp.resolve("rig");
-    copy(RunIT.RESOURCES.resolve("base"), dir);
-    if (overlay != null) {
-      copy(RunIT.RESOURCES.resolve(overlay), dir);
-    }
-    return dir.resolve("testrig.yml");
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    return RunIT.rig(tmp, overlay);
   }
 
   private JarRun jar(Path rig, String... more) {
