@@ -1,5 +1,6 @@
 package io.testrig.cli;
 
+import io.testrig.core.CallCount;
 import io.testrig.core.ExitCode;
 import io.testrig.core.RedactingWriter;
 import io.testrig.core.Redactor;
@@ -19,6 +20,7 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(args, out, err);
+    CallCount.report(System.getenv(CallCount.ENV), err);
     out.flush();
     err.flush();
     System.exit(code);

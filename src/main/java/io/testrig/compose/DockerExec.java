@@ -3,6 +3,7 @@ package io.testrig.compose;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
+import io.testrig.core.CallCount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +25,7 @@ final class DockerExec {
 
   static Outcome run(DockerClient client, String containerId, List<String> cmd, Duration timeout)
       throws InterruptedException {
+    CallCount.exec();
     String execId =
         client
             .execCreateCmd(containerId)
