@@ -30,4 +30,68 @@ class LauncherIT {
     assertEquals(0, p.exitValue(), out + err);
     assertTrue(out.startsWith("testrig "), out);
   }
+
+  /**
+   * Runs bin/testrig with extra environment; stdout + "\n--stderr--\n" + stderr, exit 0 asserted.
+   */
+  private String launch(java.util.Map<String, String> env, String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of("bin/testrig").toAbsolutePath().toString());
+    cmd.addAll(java.util.List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().remove("TESTRIG_JAR");
+    pb.environment().remove("TESTRIG_CDS");
+    pb.environment().remove("TESTRIG_JAVA_OPTS");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out + err);
+    return out + "\n--stderr--\n" + err;
+  }
+
+  private static long archives(Path cache, String suffix) throws Exception {
+    if (!Files.isDirectory(cache)) {
+      return 0;
+    }
+    try (var s = Files.list(cache)) {
+      return s.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
+    }
+  }
+
+  @Test
+  void theFirstRunOfACommandMakesItsClassDataArchiveAndLaterRunsMapIt() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("xdg"));
+    java.util.Map<String, String> env = java.util.Map.of("XDG_CACHE_HOME", home.toString());
+    Path cache = home.resolve("testrig");
+    String first = launch(env, "--version");
+    // Quiet: no CDS warnings (picocli's Java 5 classes are skipped by a dynamic dump).
+    assertEquals("testrig", first.substring(0, 7));
+    assertTrue(first.endsWith("\n--stderr--\n"), first);
+    assertTrue(first.lines().count() <= 3, first);
+    assertEquals(1, archives(cache, ".tmp"), "the dump of the first run");
+    launch(env, "--version");
+    assertEquals(0, archives(cache, ".tmp"), "adopted by the next run");
+    assertEquals(1, archives(cache, "-other.jsa"));
+    java.util.Map<String, String> strict = new java.util.HashMap<>(env);
+    strict.put("TESTRIG_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
+    String mapped = launch(strict, "--version");
+    assertTrue(
+        mapped.contains("io.testrig.cli.Main source: shared objects file (top)"),
+        "testrig's own classes come from the archive");
+    // Another command gets its own archive.
+    launch(env, "validate", "--help");
+    assertEquals(1, archives(cache, ".tmp"));
+  }
+
+  @Test
+  void noUsableCacheDirectoryOrTestrigCds0MeansNoArchiveAndNoError() throws Exception {
+    Path notADir = Files.writeString(dir.resolve("file"), "x");
+    String out = launch(java.util.Map.of("XDG_CACHE_HOME", notADir.toString()), "--version");
+    assertTrue(out.startsWith("testrig ") && out.endsWith("\n--stderr--\n"), out);
+    Path home = Files.createDirectories(dir.resolve("off"));
+    launch(java.util.Map.of("XDG_CACHE_HOME", home.toString(), "TESTRIG_CDS", "0"), "--version");
+    assertEquals(0, archives(home.resolve("testrig"), ""));
+  }
 }
