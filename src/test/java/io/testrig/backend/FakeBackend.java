@@ -324,10 +324,14 @@ public final class FakeBackend implements Backend {
       if (!c.status.equals("running")) {
         return;
       }
-      c.healthy = true;
     }
+    // The event first, as the engine sends it after its own check passed: a poll in between
+    // sees the event, never a passing exec without it.
     if (c.script.healthEvent) {
       emit(c, "health_status: healthy", Map.of());
+    }
+    synchronized (c) {
+      c.healthy = true;
     }
   }
 
