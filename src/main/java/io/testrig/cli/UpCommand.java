@@ -39,9 +39,7 @@ final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     UpService.Options opts =
         new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir);
-    Output progress =
-        Output.forEnvironment(
-            out, spec.commandLine().getErr(), System::getenv, System.console() != null);
+    Output progress = Consoles.output(spec);
     // The stack outlives this command: it belongs to the calling shell.
     ProcessHandle owner = ProcessHandle.current().parent().orElse(ProcessHandle.current());
     UpService.Started s =
