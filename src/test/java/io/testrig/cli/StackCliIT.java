@@ -10,33 +10,30 @@ import io.testrig.compose.ItSupport;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
 import io.testrig.support.Cli;
+import io.testrig.support.EngineExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** testrig up/down/gc/engine as users run them, against the real engine. */
 class StackCliIT {
+  @RegisterExtension static final EngineExtension ENGINE = new EngineExtension();
+
   static Engine engine;
   @TempDir Path dir;
 
   @BeforeAll
   static void connect() {
-    engine = Engine.connect(Duration.ofSeconds(30));
+    engine = ENGINE.engine();
     ItSupport.ensureImage();
-  }
-
-  @AfterAll
-  static void close() {
-    engine.close();
   }
 
   static Cli.Result run(String... args) {
@@ -65,7 +62,8 @@ class StackCliIT {
     assertEquals(0, up.code(), up.err());
     assertTrue(up.out().contains("db: ready"), up.out());
     String[] lines = up.out().strip().split("\n");
-    String project = lines[lines.length - 1].strip();
+    // The extension checks after the test that nothing of it is left.
+    String project = ENGINE.project(lines[lines.length - 1].strip());
     assertTrue(project.startsWith("testrig-"), up.out());
     assertEquals(
         1,
@@ -83,7 +81,6 @@ class StackCliIT {
     assertTrue(downLines[1].startsWith("wiped "), down.out());
     assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(downLines[1].substring(6))));
     assertTrue(dir.resolve("artifacts/logs/db.log").toFile().isFile());
-    assertNothingLeft(engine, project);
     Cli.Result again = run("down", "-f", rig);
     assertEquals(0, again.code());
     assertTrue(again.out().startsWith("no testrig stack of"), again.out());
