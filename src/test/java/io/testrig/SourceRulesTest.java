@@ -43,7 +43,6 @@ class SourceRulesTest {
           "run",
           "report",
           "ci",
-          "secrets",
           "pki",
           "template",
           "engine.Engine",
