@@ -40,11 +40,9 @@ final class UpCommand implements Callable<Integer> {
     UpService.Options opts =
         new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir);
     Output progress = Consoles.output(spec);
-    // The stack outlives this command: it belongs to the calling shell.
-    ProcessHandle owner = ProcessHandle.current().parent().orElse(ProcessHandle.current());
     UpService.Started s =
         new UpService(rig.load(), opts, root.redactor, progress, System.getenv())
-            .up(engineOptions::connect, owner);
+            .up(engineOptions::connect);
     out.printf(
         "stack %s is up (%d services); remove it with: testrig down -p %s%n",
         s.project(), s.ready(), s.project());

@@ -47,6 +47,11 @@ public final class UpService {
     this.env = env;
   }
 
+  /** As {@link #up(Supplier, ProcessHandle)} for the calling shell, which owns the stack. */
+  public Started up(Supplier<Engine> connect) {
+    return up(connect, ProcessHandle.current().parent().orElse(ProcessHandle.current()));
+  }
+
   /**
    * Claims the run directory for {@code owner}, prepares it, connects and brings the stack up.
    * Nothing of a failed {@code up} stays behind: the stack removed itself and the secrets go too.
