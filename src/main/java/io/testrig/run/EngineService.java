@@ -34,11 +34,11 @@ public final class EngineService {
     try (Engine engine = connect.get()) {
       return new Status(
           engine.host(),
-          engine.version().getVersion(),
-          engine.version().getApiVersion(),
+          engine.version().version(),
+          engine.version().apiVersion(),
           engine.apiVersion(),
-          Engine.TESTED_API.getVersion(),
-          Engine.MINIMUM_API.getVersion(),
+          Engine.TESTED_API,
+          Engine.MINIMUM_API,
           StackService.composeVersion(engine));
     }
   }
@@ -50,7 +50,7 @@ public final class EngineService {
       Map<String, String> env, String dockerd, List<String> args, Path log, Duration wait) {
     EngineStarter.Started s = EngineStarter.start(env, dockerd, args, log, wait);
     try (Engine engine = s.engine()) {
-      return new Started(s.started(), engine.version().getVersion(), engine.host());
+      return new Started(s.started(), engine.version().version(), engine.host());
     }
   }
 }

@@ -97,7 +97,7 @@ public final class StackSession {
    * down (a signal came while it was being created).
    */
   public static Reaper.Removed removeByLabels(Engine engine, String project) {
-    return Stack.remove(engine.client(), project, ProjectNames.runIdOf(project), false);
+    return Stack.remove(engine, project, ProjectNames.runIdOf(project), false);
   }
 
   /** "torn down (removed 2 containers, 1 networks, 0 volumes)", plus what could not be removed. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.compose.ItSupport;
 import io.testrig.core.FileTrees;
 import io.testrig.engine.Engine;
@@ -44,7 +45,7 @@ class SignalsIT {
   @BeforeAll
   static void connect() {
     engine = ENGINE.engine();
-    docker = engine.client();
+    docker = DockerClients.of(engine);
     ItSupport.ensureImage();
   }
 
