@@ -98,14 +98,14 @@ final class ConfigRun {
     // Registered before the directory exists: after SIGINT/SIGTERM the registration is refused and
     // this config never starts (issue 7, item 6). The hook's wipe waits for dirLock, so it never
     // races a half-written directory (certs, config.json) that would then outlive the wipe.
-    AtomicReference<StackSession> dirRef = new AtomicReference<>();
+    AtomicReference<StackSession> sessionRef = new AtomicReference<>();
     Cleanup.Registration wipe =
-        cleanup.register("run directory" + scopeSuffix(), () -> wipeWhenIdle(dirRef));
+        cleanup.register("run directory" + scopeSuffix(), () -> wipeWhenIdle(sessionRef));
     started = true;
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
-      StackSession session = openRunDir(runDirOverride, runId, dirRef);
+      StackSession session = openRunDir(runDirOverride, runId, sessionRef);
       RunDir dir = session.dir();
       if (prepare(session)) {
         if (!rig.stack().isEmpty()) {
@@ -145,7 +145,7 @@ final class ConfigRun {
 
   /** Creates (or reuses) and claims the run directory, holding dirLock so the wipe waits. */
   private StackSession openRunDir(
-      Path runDirOverride, String runId, AtomicReference<StackSession> dirRef) {
+      Path runDirOverride, String runId, AtomicReference<StackSession> sessionRef) {
     dirLock.lock();
     try {
       StackSession session =
@@ -155,7 +155,7 @@ final class ConfigRun {
               runDirOverride == null ? runId : null,
               redactor,
               ProcessHandle.current());
-      dirRef.set(session);
+      sessionRef.set(session);
       return session;
     } finally {
       dirLock.unlock();
@@ -184,7 +184,7 @@ final class ConfigRun {
   }
 
   /** Wipes the run directory once no phase is writing into it (bounded: a stuck writer loses). */
-  private void wipeWhenIdle(AtomicReference<StackSession> dirRef) {
+  private void wipeWhenIdle(AtomicReference<StackSession> sessionRef) {
     boolean locked = false;
     try {
       locked = dirLock.tryLock(WIPE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -192,7 +192,7 @@ final class ConfigRun {
       Thread.currentThread().interrupt();
     }
     try {
-      StackSession d = dirRef.get();
+      StackSession d = sessionRef.get();
       if (d != null) {
         d.discard();
         wipeOutcome = "run directory " + d.dir().path() + " wiped";
