@@ -101,7 +101,7 @@ class StagedBringupTest {
     assertEquals(State.READY, s.get("db").state());
     assertEquals("healthcheck", s.get("db").how());
     List<Long> execs = fake.execTimes("-db-");
-    assertTrue(execs.size() >= 5 && execs.size() <= 12, "execs: " + execs.size());
+    assertTrue(execs.size() >= 4 && execs.size() <= 12, "execs: " + execs.size());
     long firstGap = (execs.get(1) - execs.get(0)) / 1_000_000;
     long lastGap = (execs.get(execs.size() - 1) - execs.get(execs.size() - 2)) / 1_000_000;
     assertTrue(lastGap > firstGap, "gaps " + firstGap + " ms then " + lastGap + " ms");
@@ -165,13 +165,13 @@ class StagedBringupTest {
 
   @Test
   void serviceStartedWaitsOnlyForTheStart() throws IOException {
-    fake.service("db").healthcheck(ms(400));
+    fake.service("db").healthcheck(ms(1000));
     fake.service("app").dependsOn("db", "service_started");
     Map<String, ServiceStatus> s = up(rig("5s", ""));
     assertEquals(State.READY, s.get("app").state());
     assertEquals("running", s.get("app").how());
     // app was ready long before db's healthcheck passed.
-    assertTrue(s.get("app").elapsed().toMillis() < 300, s.get("app").toString());
+    assertTrue(s.get("app").elapsed().toMillis() < 800, s.get("app").toString());
     assertTrue(startedBefore("db", "app"), fake.calls().toString());
   }
 
