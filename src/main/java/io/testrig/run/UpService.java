@@ -7,6 +7,8 @@ import io.testrig.engine.Engine;
 import io.testrig.rig.Rig;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -58,14 +60,38 @@ public final class UpService {
    */
   public Started up(Supplier<Engine> connect, ProcessHandle owner) {
     StackSession session = StackSession.open(rig, opts.runDir(), null, redactor, owner);
-    try (Engine engine = connect.get()) {
+    // Parallel preflight (issue 11): the engine connection (mostly class loading and a round trip)
+    // runs while certs are issued and templates rendered, which need no engine.
+    CompletableFuture<Engine> connecting = CompletableFuture.supplyAsync(connect);
+    try {
       session.prepare(opts.config(), Map.of(), opts.set(), env);
+    } catch (RuntimeException | Error e) {
+      connecting.thenAccept(Engine::close);
+      session.discard();
+      throw e;
+    }
+    try (Engine engine = joined(connecting)) {
       Stack stack = session.up(engine, opts.project(), opts.artifacts(), out.services(""), true);
       stack.detach();
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
       return new Started(stack.projectName(), ready, session.dir().path());
     } catch (RuntimeException | Error e) {
       session.discard();
+      throw e;
+    }
+  }
+
+  /** The connected engine, or the connection's own failure as it was thrown. */
+  private static Engine joined(CompletableFuture<Engine> connecting) {
+    try {
+      return connecting.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw e;
     }
   }
