@@ -14,12 +14,13 @@
 # The launcher is bin/testrig (or $TESTRIG); its first run of each command makes the command's
 # class-data archive, so one untimed run of each goes first.
 #
-# Usage: bench/fixed.sh        REPS=7
+# Usage: bench/fixed.sh        REPS=7, ENGINE=0 to leave out up and down (no engine, no lock)
 # Needs: bash, docker with the compose v2 plugin, java 17+, debian:trixie-slim, target/testrig.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 REPS=${REPS:-7}
+ENGINE=${ENGINE:-1}
 TESTRIG=${TESTRIG:-$ROOT/bin/testrig}
 LOCK=/tmp/testrig-engine.lock
 [[ -f target/testrig.jar ]] || mvn -B -q -o -DskipTests package
@@ -29,9 +30,11 @@ WORK=$(mktemp -d)
 exec 9>>"$LOCK"
 cleanup() {
   trap - EXIT
-  flock 9
-  docker compose -p "$P" -f "$WORK/compose.yml" down -v -t 0 >/dev/null 2>&1 || true
-  flock -u 9
+  if [[ $ENGINE == 1 ]]; then
+    flock 9
+    docker compose -p "$P" -f "$WORK/compose.yml" down -v -t 0 >/dev/null 2>&1 || true
+    flock -u 9
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -76,12 +79,14 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench/fixed.sh: REPS=$REPS, launcher $TESTRIG; load $LOAD0 on $(nproc) cores" >&2
 "$TESTRIG" --version >/dev/null
 "$TESTRIG" validate -f "$WORK/testrig.yml" >/dev/null
-flock 9; tr_up >/dev/null 2>&1; tr_down >/dev/null 2>&1; flock -u 9
 pair version ver_a ver_b
 pair validate val_a val_b
-for ((r = 1; r <= REPS; r++)); do
-  if ((r % 2)); then stack_a; stack_b; else stack_b; stack_a; fi
-done
+if [[ $ENGINE == 1 ]]; then
+  flock 9; tr_up >/dev/null 2>&1; tr_down >/dev/null 2>&1; flock -u 9
+  for ((r = 1; r <= REPS; r++)); do
+    if ((r % 2)); then stack_a; stack_b; else stack_b; stack_a; fi
+  done
+fi
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -99,5 +104,5 @@ row() { # key, label, docker label
 }
 row version '`testrig --version`' '`docker --version`'
 row validate '`testrig validate`' '`docker compose config -q`'
-row up '`testrig up` (1 service, no readiness wait)' '`docker compose up -d`'
-row down '`testrig down`' '`docker compose down -v -t 0`'
+[[ $ENGINE != 1 ]] || row up '`testrig up` (1 service, no readiness wait)' '`docker compose up -d`'
+[[ $ENGINE != 1 ]] || row down '`testrig down`' '`docker compose down -v -t 0`'
