@@ -16,7 +16,9 @@
 # shared engine does not run inside a measured block (other CPU load still does: see the load).
 # Also: peak RSS of one `testrig run` of the N=30 stack with a one-testcase suite (/usr/bin/time).
 #
-# Usage: bench/scale.sh [--quick]     N="1 10 30 60" REPS=3 (--quick: N="1 10"), RSS=0 to skip
+# Usage: bench/scale.sh [--quick]     N="1 10 30 60" REPS=3 (--quick: N="1 10"), RSS=0 to skip,
+#        LOCK_ALL=1 to hold the engine lock for the whole run instead of per N
+# Rows are printed as each N is done.
 # Prints a markdown table of medians (seconds) and ratios, and the load average before and after.
 # Needs: bash, docker with the compose v2 plugin, java 17+, debian:trixie-slim, target/testrig.jar.
 set -euo pipefail
@@ -123,6 +125,14 @@ run_testrig() {
   c=($(count "$WORK/down.err")); add "downcompose$1" "${c[0]}"; add "downexec$1" "${c[1]}"
 }
 
+med() { tr ' ' '\n' <<<"${S[$1]:-}" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print ""}'; }
+sec() { awk -v m="$1" 'BEGIN {printf "%.2f s", m / 1000}'; }
+rat() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a / b}'; }
+row() { # N: one table row, printed as soon as that N is measured
+  local n=$1 f w u cd td
+  f=$(med "floor$n") w=$(med "wait$n") u=$(med "trup$n") cd=$(med "dcdown$n") td=$(med "trdown$n")
+  echo "| $n | $(sec "$f") | $(sec "$w") | $(sec "$u") | $(rat "$u" "$f") | $(rat "$u" "$w") | $(sec "$cd") | $(sec "$td") | $(rat "$td" "$cd") | $(med "upcompose$n"), $(med "upexec$n") | $(med "downcompose$n"), $(med "downexec$n") |"
+}
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(now_us)
 log "bench $PREFIX: N='$NS' REPS=$REPS, launcher $TESTRIG; load $LOAD0 on $(nproc) cores"
@@ -130,9 +140,12 @@ log "bench $PREFIX: N='$NS' REPS=$REPS, launcher $TESTRIG; load $LOAD0 on $(npro
 # it here, as any first use on a machine would.
 stack 1
 "$TESTRIG" --version >/dev/null
+echo "| N | floor (up -d + ${DELAY} s) | compose up -d --wait | testrig up | up / floor | up / --wait | compose down -v -t 0 | testrig down | down ratio | compose, exec calls: up | down |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+[[ -z ${LOCK_ALL:-} ]] || flock 9
 for n in $NS; do
   stack "$n"
-  flock 9 # one N at a time: 1-4 minutes
+  [[ -n ${LOCK_ALL:-} ]] || flock 9 # one N at a time: 1-4 minutes
   for ((r = 1; r <= REPS; r++)); do
     order=(floor wait testrig)
     ((r % 2)) || order=(testrig wait floor)
@@ -140,29 +153,20 @@ for n in $NS; do
     for o in "${order[@]}"; do "run_$o" "$n" "$r"; done
     log "  N=$n rep $r done ($((($(now_us) - START) / 1000000)) s)"
   done
-  flock -u 9
+  [[ -n ${LOCK_ALL:-} ]] || flock -u 9
+  row "$n"
 done
 
 if [[ $RSS == 1 ]]; then
   stack 30
-  flock 9
-  /usr/bin/time -f '%M' -o "$WORK/rss" "$TESTRIG" run -f "$WORK/n30/testrig.yml" -p "$PREFIX-rss" \
-    --artifacts "$WORK/art-rss" >"$WORK/run.out" 2>&1 || { cat "$WORK/run.out" >&2; exit 1; }
+  [[ -n ${LOCK_ALL:-} ]] || flock 9
+  if /usr/bin/time -f '%M' -o "$WORK/rss" "$TESTRIG" run -f "$WORK/n30/testrig.yml" -p "$PREFIX-rss" \
+    --artifacts "$WORK/art-rss" >"$WORK/run.out" 2>&1; then
+    echo; echo "peak RSS of \`testrig run\` on the 30-service stack: $(($(tail -1 "$WORK/rss") / 1024)) MB"
+  else
+    echo; echo "testrig run of the 30-service stack failed:"; tail -5 "$WORK/run.out"
+  fi
   flock -u 9
-  RSS_KB=$(tail -1 "$WORK/rss")
 fi
-LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
-
-med() { tr ' ' '\n' <<<"${S[$1]:-}" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print ""}'; }
-sec() { awk -v m="$1" 'BEGIN {printf "%.2f s", m / 1000}'; }
-rat() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a / b}'; }
 echo
-echo "bench/scale.sh $PREFIX: medians of $REPS alternating runs; Docker $(docker version -f '{{.Server.Version}}'), $(docker compose version --short), $(java -version 2>&1 | head -1); $(nproc) cores, load average $LOAD0 at start, $LOAD1 at end; $((($(now_us) - START) / 1000000)) s"
-echo
-echo "| N | floor (up -d + ${DELAY} s) | compose up -d --wait | testrig up | up / floor | up / --wait | compose down -v -t 0 | testrig down | down ratio | compose, exec calls: up | down |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
-for n in $NS; do
-  f=$(med "floor$n") w=$(med "wait$n") u=$(med "trup$n") cd=$(med "dcdown$n") td=$(med "trdown$n")
-  echo "| $n | $(sec "$f") | $(sec "$w") | $(sec "$u") | $(rat "$u" "$f") | $(rat "$u" "$w") | $(sec "$cd") | $(sec "$td") | $(rat "$td" "$cd") | $(med "upcompose$n"), $(med "upexec$n") | $(med "downcompose$n"), $(med "downexec$n") |"
-done
-[[ $RSS != 1 ]] || { echo; echo "peak RSS of \`testrig run\` on the 30-service stack: $((RSS_KB / 1024)) MB"; }
+echo "bench/scale.sh $PREFIX: medians of $REPS alternating runs; Docker $(docker version -f '{{.Server.Version}}'), $(docker compose version --short), $(java -version 2>&1 | head -1); $(nproc) cores, load average $LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end; $((($(now_us) - START) / 1000000)) s"

@@ -21,6 +21,7 @@ import java.util.function.Predicate;
  */
 public final class Reaper {
   private static final long QUIET_POLL_MS = 250;
+  static final long ENDPOINT_WAIT_MS = 5_000;
 
   private Reaper() {}
 
@@ -97,16 +98,42 @@ public final class Reaper {
         Parallel.map(
             selected,
             n -> {
-              try {
-                client.removeNetwork(n.id());
-              } catch (BackendException.NotFound e) {
-                // Already gone: idempotent.
-              } catch (RuntimeException e) {
-                keep(kept, "network " + n.name() + ": " + Text.oneLine(e));
+              RuntimeException failed = removeNetwork(client, n);
+              if (failed != null) {
+                keep(kept, "network " + n.name() + ": " + Text.oneLine(failed));
                 return null;
               }
               return n.name();
             }));
+  }
+
+  /**
+   * Removes one network; the failure, or null. The engine releases a killed container's endpoint
+   * when it handles the container's exit, which can come just after the container's removal
+   * returned: "has active endpoints" right after removing its last containers is retried for up to
+   * {@link #ENDPOINT_WAIT_MS} ms (seen with 30 containers removed in parallel under load).
+   */
+  private static RuntimeException removeNetwork(Backend client, Resource n) {
+    long deadline = System.nanoTime() + ENDPOINT_WAIT_MS * 1_000_000L;
+    while (true) {
+      try {
+        client.removeNetwork(n.id());
+        return null;
+      } catch (BackendException.NotFound e) {
+        return null; // Already gone: idempotent.
+      } catch (RuntimeException e) {
+        if (!String.valueOf(e.getMessage()).contains("active endpoints")
+            || System.nanoTime() > deadline) {
+          return e;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new IllegalStateException("interrupted while removing network " + n.name());
+      }
+    }
   }
 
   /** Removes the selected named volumes in parallel. */

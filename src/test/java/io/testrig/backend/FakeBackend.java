@@ -165,6 +165,7 @@ public final class FakeBackend implements Backend {
   private final List<String> images = new CopyOnWriteArrayList<>();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Integer> networkBusy = new ConcurrentHashMap<>();
   private final ScheduledExecutorService clock =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -224,6 +225,14 @@ public final class FakeBackend implements Backend {
 
   public List<Container> containers() {
     return List.copyOf(containers.values());
+  }
+
+  /**
+   * The next {@code times} removals of the network fail with the engine's "has active endpoints",
+   * as right after its containers were killed and removed.
+   */
+  public void networkBusy(String id, int times) {
+    networkBusy.put(id, times);
   }
 
   public List<Resource> networks() {
@@ -457,6 +466,11 @@ public final class FakeBackend implements Backend {
   @Override
   public void removeNetwork(String id) {
     calls.add("remove network " + id);
+    if (networkBusy.merge(id, -1, Integer::sum) >= 0) {
+      throw new BackendException(
+          "Status 403: error while removing network: network " + id + " has active endpoints",
+          null);
+    }
     if (networks.values().removeIf(n -> n.id().equals(id))) {
       return;
     }

@@ -51,6 +51,21 @@ class ReaperTest {
   }
 
   @Test
+  void aNetworkWhoseEndpointsAreStillBeingReleasedIsRemovedOnRetry() {
+    fake.addContainer("a-db-1", run("a"));
+    fake.addNetwork("a_default", run("a"));
+    fake.networkBusy("n-a_default", 3);
+
+    Reaper.Removed r = Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, false);
+
+    assertEquals(List.of("a_default"), r.networks());
+    assertEquals(List.of(), r.kept());
+    assertEquals(List.of(), fake.networks());
+    assertEquals(
+        4, fake.calls().stream().filter(c -> c.equals("remove network n-a_default")).count());
+  }
+
+  @Test
   void gracefulStopsBeforeRemoving() {
     FakeBackend.Container c = fake.addContainer("a-db-1", run("a"));
     fake.startContainer(c.id());
