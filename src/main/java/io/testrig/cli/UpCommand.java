@@ -45,7 +45,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
+    Rig r = rig.loadValidated();
     PrintWriter out = spec.commandLine().getOut();
     // Same run directory as `render` and `down` for this rig file: certs, configs, config.json.
     RunDir dir = RunDir.resolve(r, rig.runDir);

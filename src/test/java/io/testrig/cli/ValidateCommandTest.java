@@ -54,6 +54,6 @@ class ValidateCommandTest {
     assertEquals(1, err.toString().lines().count());
     err.getBuffer().setLength(0);
     assertEquals(2, run("--stacktrace", "validate", "-f", rig.toString()));
-    assertTrue(err.toString().contains("at io.testrig.rig.RigLoader.load"), err.toString());
+    assertTrue(err.toString().contains("at io.testrig.rig.RigLoader.read"), err.toString());
   }
 }

@@ -56,17 +56,10 @@ class ReportNamesTest {
     TestSuite jupiter =
         TestSuite.of("JUnit Jupiter", List.of(TestCase.passed("io.x.T", "t()", null)));
     SuiteSpec jvm =
-        new SuiteSpec(
-            "db-jvm",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of("classes"), List.of("--scan-classpath"), true));
+        new SuiteSpec.LocalJvm(
+            "db-jvm", new SuiteSpec.Junit(List.of("classes"), List.of("--scan-classpath")), null);
     assertEquals("db-jvm", ConfigRun.relabel(jupiter, null, jvm).name());
-    SuiteSpec container = new SuiteSpec("e2e", "tests", null, null, null, null, null, null);
+    SuiteSpec container = new SuiteSpec.ComposeService("e2e", "tests", null, null, null);
     TestSuite pytest = TestSuite.of("pytest", List.of(TestCase.passed("t", "x", null)));
     assertEquals("pytest", ConfigRun.relabel(pytest, null, container).name());
   }

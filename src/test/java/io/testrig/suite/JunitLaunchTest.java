@@ -51,16 +51,8 @@ class JunitLaunchTest {
 
   @Test
   void aMissingClasspathEntryIsBadInputNamingIt() {
-    SuiteSpec spec =
-        new SuiteSpec(
-            "jvm",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of("build/classes"), null, true));
+    SuiteSpec.LocalJvm spec =
+        new SuiteSpec.LocalJvm("jvm", new SuiteSpec.Junit(List.of("build/classes"), null), null);
     TestrigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             TestrigException.class, () -> JunitLaunch.classpath(spec, tmp));

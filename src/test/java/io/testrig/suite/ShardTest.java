@@ -95,7 +95,7 @@ class ShardTest {
   void aRigsOwnSelectionIsLeftAlone() {
     SuiteSpec spec = jvm(List.of("--select-package=x"));
     assertSame(spec, new Shard(1, 2).spec(spec, tmp));
-    SuiteSpec pytest = new SuiteSpec("py", "tests", null, null, null, null, null, null);
+    SuiteSpec pytest = new SuiteSpec.ComposeService("py", "tests", null, null, null);
     assertSame(pytest, new Shard(1, 2).spec(pytest, tmp));
   }
 
@@ -130,15 +130,8 @@ class ShardTest {
   }
 
   private SuiteSpec jvm(List<String> select) {
-    return new SuiteSpec(
-        "jvm",
-        null,
-        null,
-        null,
-        null,
-        Duration.ofMinutes(2),
-        null,
-        new SuiteSpec.JunitSpec(List.of("classes"), select, true));
+    return new SuiteSpec.LocalJvm(
+        "jvm", new SuiteSpec.Junit(List.of("classes"), select), Duration.ofMinutes(2));
   }
 
   private void compile(String... names) throws IOException {

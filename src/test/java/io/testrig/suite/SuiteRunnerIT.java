@@ -106,8 +106,7 @@ class SuiteRunnerIT {
   }
 
   static SuiteSpec image(String name, String script, String memory, Duration timeout) {
-    return new SuiteSpec(
-        name, null, BASE, List.of("bash", "-c", script), null, timeout, memory, null);
+    return new SuiteSpec.Image(name, BASE, List.of("bash", "-c", script), null, timeout, memory);
   }
 
   static final String XML_PASS_FAIL =
@@ -246,8 +245,8 @@ class SuiteRunnerIT {
   @Test
   void missingImageIsAProblemNotACrash() {
     SuiteSpec spec =
-        new SuiteSpec(
-            "gone", null, "testrig-suite-it-missing:nope", List.of("true"), null, null, null, null);
+        new SuiteSpec.Image(
+            "gone", "testrig-suite-it-missing:nope", List.of("true"), null, null, null);
     SuiteResult r = runner.run(spec, target(null));
     assertTrue(
         r.problem().startsWith("image 'testrig-suite-it-missing:nope' is not available"),
@@ -257,7 +256,7 @@ class SuiteRunnerIT {
   @Test
   void commandMissingFromTheImageIsAProblem() {
     SuiteSpec spec =
-        new SuiteSpec("nocmd", null, BASE, List.of("no-such-binary-xyz"), null, null, null, null);
+        new SuiteSpec.Image("nocmd", BASE, List.of("no-such-binary-xyz"), null, null, null);
     SuiteResult r = runner.run(spec, target(null));
     assertTrue(r.problem().startsWith("container did not start: "), r.problem());
     assertTrue(r.problem().contains("no-such-binary-xyz"), r.problem());
@@ -299,15 +298,13 @@ class SuiteRunnerIT {
               .getId();
       docker.startContainerCmd(server).exec();
       SuiteSpec spec =
-          new SuiteSpec(
+          new SuiteSpec.Image(
               "net",
-              null,
               BASE,
               List.of("bash", "-c", CLIENT.replace("$SERVER_HOST", "echo-server")),
               null,
               Duration.ofSeconds(60),
-              "64m",
-              null);
+              "64m");
       SuiteResult r = runner.run(spec, target(net));
 
       assertNull(r.problem(), r + "\n" + logOf(r));
@@ -354,7 +351,7 @@ class SuiteRunnerIT {
     Exec exec = new Exec();
     try {
       exec.check(concat(base, List.of("up", "-d", "server")), Duration.ofMinutes(2), null);
-      SuiteSpec spec = new SuiteSpec("composed", "tests", null, List.of(), null, null, null, null);
+      SuiteSpec spec = new SuiteSpec.ComposeService("composed", "tests", List.of(), null, null);
       SuiteResult r = runner.run(spec, target(null, new SuiteTarget.Compose(base, tmp, Map.of())));
 
       assertNull(r.problem(), r + "\n" + logOf(r));
@@ -370,7 +367,7 @@ class SuiteRunnerIT {
   @Test
   void composeServiceThatDoesNotExistIsAProblem() {
     Path compose = tmp.resolve("empty.yml");
-    SuiteSpec spec = new SuiteSpec("nosvc", "nope", null, List.of(), null, null, null, null);
+    SuiteSpec spec = new SuiteSpec.ComposeService("nosvc", "nope", List.of(), null, null);
     List<String> base =
         List.of("docker", "compose", "-p", "testrig-suite-it-" + runId, "-f", compose.toString());
     try {
@@ -417,16 +414,11 @@ class SuiteRunnerIT {
   }
 
   static SuiteSpec jvm(String name, String image, Boolean local) {
-    return new SuiteSpec(
-        name,
-        null,
-        image,
-        null,
-        null,
-        Duration.ofMinutes(3),
-        image == null ? null : "512m",
-        new SuiteSpec.JunitSpec(
-            List.of("classes"), List.of("--select-class=demo.DemoTest"), local));
+    SuiteSpec.Junit junit =
+        new SuiteSpec.Junit(List.of("classes"), List.of("--select-class=demo.DemoTest"));
+    return image == null || Boolean.TRUE.equals(local)
+        ? new SuiteSpec.LocalJvm(name, junit, Duration.ofMinutes(3))
+        : new SuiteSpec.JvmInContainer(name, image, junit, null, Duration.ofMinutes(3), "512m");
   }
 
   void assertDemoReport(SuiteResult r) throws IOException {
@@ -474,15 +466,8 @@ class SuiteRunnerIT {
                 consoleJar().toString(),
                 src.toString()));
     SuiteSpec spec =
-        new SuiteSpec(
-            "jvm-slow",
-            null,
-            null,
-            null,
-            null,
-            Duration.ofSeconds(4),
-            null,
-            new SuiteSpec.JunitSpec(List.of("classes"), null, true));
+        new SuiteSpec.LocalJvm(
+            "jvm-slow", new SuiteSpec.Junit(List.of("classes"), null), Duration.ofSeconds(4));
     long t0 = System.nanoTime();
     SuiteResult r = runner.run(spec, target(null));
 
