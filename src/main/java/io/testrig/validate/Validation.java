@@ -99,7 +99,9 @@ public final class Validation {
     ComposeConfig.Resolved resolved =
         ComposeConfig.resolve(files, envFiles, composeEnv(rig, runDir), new Redactor());
     if (!resolved.accepted()) {
-      out.add("stack.files", "docker compose config rejects them: " + resolved.rejection());
+      String names = String.join(", ", files.stream().map(Path::toString).toList());
+      out.add(
+          "stack.files", "docker compose config rejects " + names + ": " + resolved.rejection());
       return;
     }
     Rule.Subject s = new Rule.Subject(rig, env, resolved);
