@@ -1,9 +1,9 @@
 package io.testrig.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.testrig.backend.ComposeBackend;
 import io.testrig.core.Exec;
 import io.testrig.core.Redactor;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class ComposeConfig {
   /** The project name the check runs under; it only shapes default network names. */
-  static final String PROJECT = "testrig-validate";
+  public static final String PROJECT = "testrig-validate";
 
   /**
    * What compose made of the files.
@@ -53,15 +53,11 @@ public final class ComposeConfig {
   private ComposeConfig() {}
 
   /**
-   * Asks compose; {@code env} adds to this process's environment (the variables testrig sets for
-   * compose). Throws exit 3 when no compose v2 is installed.
+   * Asks {@code compose} (no engine needed) for its model of the project, with every profile
+   * enabled; {@code redactor} masks its error output.
    */
-  public static Resolved resolve(
-      List<Path> files, List<Path> envFiles, Map<String, String> env, Redactor redactor) {
-    ComposeCli cli = new ComposeCli(PROJECT, files, envFiles, env, redactor);
-    Exec.Result r =
-        cli.run(
-            StackService.CONFIG_TIMEOUT, List.of("--profile", "*", "config", "--format", "json"));
+  public static Resolved resolve(ComposeBackend compose, Redactor redactor) {
+    Exec.Result r = compose.config(StackService.CONFIG_TIMEOUT);
     if (!r.ok()) {
       return new Resolved(
           StackService.firstLine(redactor.redact(r.stderr())), Map.of(), Map.of(), Set.of());

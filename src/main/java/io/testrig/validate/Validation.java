@@ -1,5 +1,7 @@
 package io.testrig.validate;
 
+import io.testrig.backend.ComposeProject;
+import io.testrig.backend.docker.ComposeCli;
 import io.testrig.compose.ComposeConfig;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
@@ -96,8 +98,12 @@ public final class Validation {
   private static void compose(Rig rig, Path runDir, Map<String, String> env, Problems out) {
     List<Path> files = rig.stack().files().stream().map(rig::resolve).toList();
     List<Path> envFiles = rig.stack().envFiles().stream().map(rig::resolve).toList();
+    Redactor redactor = new Redactor();
+    ComposeProject project =
+        new ComposeProject(
+            ComposeConfig.PROJECT, files, envFiles, composeEnv(rig, runDir), redactor);
     ComposeConfig.Resolved resolved =
-        ComposeConfig.resolve(files, envFiles, composeEnv(rig, runDir), new Redactor());
+        ComposeConfig.resolve(ComposeCli.withoutEngine(project), redactor);
     if (!resolved.accepted()) {
       String names = String.join(", ", files.stream().map(Path::toString).toList());
       out.add(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.github.dockerjava.api.DockerClient;
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.compose.ItSupport;
 import io.testrig.engine.Engine;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class ValidationIT {
   @BeforeAll
   static void connect() {
     engine = Engine.connect(Duration.ofSeconds(30));
-    docker = engine.client();
+    docker = DockerClients.of(engine);
     ItSupport.ensureImage();
   }
 
