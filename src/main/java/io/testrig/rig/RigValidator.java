@@ -162,18 +162,16 @@ final class RigValidator {
     if (!out.require(s != null, at, "must be a mapping") || s.probe() == null) {
       return;
     }
+    // Exactly one kind is the loader's (ProbeReader); the values are checked here.
     ProbeSpec p = s.probe();
-    int set =
-        (p.tcp() != null ? 1 : 0)
-            + (p.http() != null ? 1 : 0)
-            + (p.log() != null ? 1 : 0)
-            + (p.command() != null ? 1 : 0);
-    out.require(set == 1, at + ".probe", "needs exactly one of tcp, http, log, command");
-    out.require(
-        p.tcp() == null || (p.tcp() >= 1 && p.tcp() <= 65535),
-        at + ".probe.tcp",
-        "must be a port between 1 and 65535");
-    noNulls(p.command(), at + ".probe.command", out);
+    if (p instanceof ProbeSpec.Tcp t) {
+      out.require(
+          t.port() >= 1 && t.port() <= 65535,
+          at + ".probe.tcp",
+          "must be a port between 1 and 65535");
+    } else if (p instanceof ProbeSpec.Command c) {
+      noNulls(c.argv(), at + ".probe.command", out);
+    }
   }
 
   private static void suites(Rig rig, Problems out) {

@@ -3,6 +3,7 @@ package io.testrig.validate;
 import io.testrig.compose.ComposeConfig;
 import io.testrig.rig.Problems;
 import io.testrig.rig.StackSpec;
+import io.testrig.rig.StackSpec.ProbeSpec;
 import io.testrig.rig.SuiteSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -78,7 +79,8 @@ final class ComposeRules {
               (name, spec) -> {
                 String at = "stack.services." + name;
                 if (known(s.compose(), name, at, out) && spec != null && spec.probe() != null) {
-                  probeHost(s.compose(), spec.probe().http(), at + ".probe.http", out);
+                  String url = spec.probe() instanceof ProbeSpec.Http h ? h.url() : null;
+                  probeHost(s.compose(), url, at + ".probe.http", out);
                 }
               });
       for (int i = 0; i < stack.build().size(); i++) {
