@@ -5,6 +5,7 @@ import io.testrig.compose.Stack;
 import io.testrig.compose.StackOptions;
 import io.testrig.compose.StackService;
 import io.testrig.engine.Engine;
+import io.testrig.rig.ConfigShape;
 import io.testrig.rig.Rig;
 import io.testrig.run.Orphans;
 import io.testrig.run.Prepare;
@@ -55,17 +56,18 @@ final class UpCommand implements Callable<Integer> {
     Orphans.claim(dir, owner);
     try (Engine engine = engineOptions.connect()) {
       SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
-      Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv());
+      Prepare.Prepared p = Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv());
+      ConfigShape shape = ConfigShape.of(r, dir.path(), p.values());
       StackOptions opts =
           StackOptions.defaults(artifacts.dir)
               .withProjectName(project)
               .withRedactor(root.redactor)
               .withProgress(new PlainProgress(out))
               .withOwner(owner)
-              .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
+              .withEnv(shape.composeEnv())
               // The labels override lives with the secrets: `down` and gc wipe it with them.
               .withStateDir(dir.path());
-      Stack stack = StackService.up(engine, r, opts);
+      Stack stack = StackService.up(engine, shape.rig(), opts, shape.disabled());
       stack.detach();
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
       out.printf(

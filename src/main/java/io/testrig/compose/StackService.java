@@ -42,6 +42,15 @@ public final class StackService {
   private StackService() {}
 
   public static Stack up(Engine engine, Rig rig, StackOptions opts) {
+    return up(engine, rig, opts, Map.of());
+  }
+
+  /**
+   * As {@link #up(Engine, Rig, StackOptions)}, with {@code disabled} services (service → why, from
+   * {@link io.testrig.rig.Switches}) left out of the stack and reported as skipped ({@link
+   * Disabled}).
+   */
+  public static Stack up(Engine engine, Rig rig, StackOptions opts, Map<String, String> disabled) {
     StackSpec spec = rig.stack();
     String where = rig.file() == null ? "testrig.yml" : rig.file().toString();
     List<Path> files = composeFiles(rig, where);
@@ -55,7 +64,8 @@ public final class StackService {
     env.putAll(opts.env());
     ComposeModel model = preflight(project, files, envFiles, env, opts.redactor());
     checkServices(model, spec, where);
-    List<String> enabled = model.enabledServices(spec.profiles());
+    List<String> byProfiles = model.enabledServices(spec.profiles());
+    List<String> enabled = Disabled.enabled(model, byProfiles, disabled, where);
 
     LabelOverride override =
         LabelOverride.write(opts.stateDir(), project, model.labelOverride(labels));
@@ -69,8 +79,20 @@ public final class StackService {
     try {
       List<String> profileArgs = profileArgs(spec);
       build(compose, spec, profileArgs, opts.redactor());
-      create(engine, compose, model, enabled, profileArgs, opts.redactor());
-      List<ServiceStatus> statuses = bringUp(engine, project, model, enabled, spec, opts);
+      List<String> createArgs = new ArrayList<>(profileArgs);
+      createArgs.addAll(List.of("up", "--no-start"));
+      createArgs.addAll(Disabled.createArgs(enabled, disabled));
+      if (!enabled.isEmpty()) { // with every service disabled, `up` naming none would make all
+        create(engine, compose, model, enabled, createArgs, opts.redactor());
+      }
+      List<ServiceStatus> statuses =
+          Disabled.withDisabled(
+              model,
+              bringUp(engine, project, model, enabled, spec, opts),
+              byProfiles,
+              disabled,
+              opts.progress(),
+              stack.logsDir());
       stack.services(statuses);
       failOnFailedService(stack, statuses);
       return stack;
@@ -254,10 +276,8 @@ public final class StackService {
       ComposeCli compose,
       ComposeModel model,
       List<String> enabled,
-      List<String> profileArgs,
+      List<String> args,
       Redactor redactor) {
-    List<String> args = new ArrayList<>(profileArgs);
-    args.addAll(List.of("up", "--no-start"));
     Exec.Result created = compose.run(CREATE_TIMEOUT, args);
     if (!created.ok()) {
       throw new StackFailedException(

@@ -64,6 +64,10 @@ final class RigValidator {
     stack(rig.stack());
     suites(rig);
     matrix(rig);
+    // Conditions and value names for compose (issue 9): ShapeRules holds those rules.
+    for (ShapeRules.Finding f : ShapeRules.check(rig)) {
+      require(false, f.path(), f.what());
+    }
   }
 
   private void secrets(Rig rig) {

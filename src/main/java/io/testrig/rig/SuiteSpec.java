@@ -17,6 +17,8 @@ import java.util.List;
  * @param timeout how long the suite may run; default 30m
  * @param memory memory limit, e.g. {@code 256m}
  * @param junit a JVM suite: run junit-platform-console-standalone with this classpath/selection
+ * @param when a {@link Condition}: the suite runs only in the configs where it holds, and is
+ *     reported as skipped with the reason in the others
  */
 public record SuiteSpec(
     String name,
@@ -26,7 +28,21 @@ public record SuiteSpec(
     String reports,
     Duration timeout,
     String memory,
-    JunitSpec junit) {
+    JunitSpec junit,
+    String when) {
+  /** A suite that runs in every config. */
+  public SuiteSpec(
+      String name,
+      String service,
+      String image,
+      List<String> command,
+      String reports,
+      Duration timeout,
+      String memory,
+      JunitSpec junit) {
+    this(name, service, image, command, reports, timeout, memory, junit, null);
+  }
+
   public SuiteSpec {
     command = command == null ? List.of() : command;
     reports = reports == null ? "/reports" : reports;

@@ -17,11 +17,13 @@ import io.testrig.report.JUnitReader;
 import io.testrig.report.Report;
 import io.testrig.report.TestCase;
 import io.testrig.report.TestSuite;
+import io.testrig.rig.ConfigShape;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
+import io.testrig.suite.RunView;
 import io.testrig.suite.SuiteResult;
 import io.testrig.suite.SuiteRunner;
 import io.testrig.suite.SuiteTarget;
@@ -64,6 +66,8 @@ final class ConfigRun {
   private volatile String phase = "certs and templates";
   private volatile String stackOutcome;
   private volatile String wipeOutcome;
+  // What this config's values switch: compose's environment, disabled services, skipped suites.
+  private volatile ConfigShape shape;
   // Held while a phase writes into the run directory; the wipe waits for it.
   private final ReentrantLock dirLock = new ReentrantLock();
 
@@ -294,6 +298,7 @@ final class ConfigRun {
     try {
       SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
       Prepare.Prepared p = Prepare.prepare(rig, dir, store, config.values(), opts.set(), env);
+      shape = ConfigShape.of(rig, dir.path(), p.values());
       out.info(
           "    run dir "
               + dir.path()
@@ -323,7 +328,7 @@ final class ConfigRun {
     StackOptions so =
         StackOptions.defaults(artifacts)
             .withProjectName(project)
-            .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
+            .withEnv(shape.composeEnv())
             .withRedactor(redactor)
             // The labels override goes into the run directory: wiped with it on every path.
             .withStateDir(dir.path())
@@ -341,7 +346,7 @@ final class ConfigRun {
                       config.name(), service, text, Duration.ofNanos(System.nanoTime() - first));
                 });
     try {
-      Stack stack = StackService.up(engine, rig, so);
+      Stack stack = StackService.up(engine, shape.rig(), so, shape.disabled());
       for (ServiceStatus s : stack.services()) {
         phases.add(serviceCase(s, stack.logsDir()));
       }
@@ -382,8 +387,8 @@ final class ConfigRun {
     if (rig.suites().isEmpty()) {
       return;
     }
-    Map<String, String> suiteEnv = new LinkedHashMap<>();
-    suiteEnv.put("TESTRIG_RUN_DIR", dir.path().toString());
+    Map<String, String> suiteEnv = new LinkedHashMap<>(shape.composeEnv());
+    Path view = runView(dir);
     SuiteTarget target;
     if (stack != null) {
       Map<String, String> composeEnv = new HashMap<>(engine.environment());
@@ -395,10 +400,11 @@ final class ConfigRun {
               new SuiteTarget.Compose(stack.composeCommand(), rig.dir(), composeEnv),
               suiteEnv,
               stack.labels(),
-              rig.dir());
+              rig.dir(),
+              view);
     } else {
       Map<String, String> labels = Labels.forRun(runId, ProcessHandle.current(), rig.file(), env);
-      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir());
+      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir(), view);
     }
     SuiteRunner runner = new SuiteRunner(engine, artifacts, redactor);
     try (ServiceWatch watch = stack == null ? null : stack.watch()) {
@@ -406,9 +412,26 @@ final class ConfigRun {
     }
   }
 
+  /** The suites' read-only view of the run directory, made while the wipe waits (dirLock). */
+  private Path runView(RunDir dir) {
+    dirLock.lock();
+    try {
+      return RunView.create(dir.path());
+    } finally {
+      dirLock.unlock();
+    }
+  }
+
   private void runSuites(SuiteRunner runner, SuiteTarget target, ServiceWatch watch) {
     for (SuiteSpec spec : rig.suites()) {
       String phase = "suite " + spec.name();
+      String skip = shape.skipReason(spec);
+      if (skip != null) {
+        // Not for this config (when:, or its service is switched off): skipped, with the reason.
+        phases.add(TestCase.skipped(TestCase.PHASE_CLASSNAME, phase, skip));
+        out.info("    " + phase + scopeSuffix() + ": " + skip);
+        continue;
+      }
       enter(phase);
       out.phaseStart(id("suite-" + spec.name()), "Running suite " + spec.name() + scopeSuffix());
       long t0 = System.nanoTime();
