@@ -98,6 +98,40 @@ public record Switches(Map<String, String> disabled, List<String> profiles) {
     return out;
   }
 
+  /**
+   * A config's values as far as the rig file alone knows them: {@code values} with the matrix
+   * config's axes set on top (no config.json, {@code --set} or environment). For static checks,
+   * such as {@code validate} evaluating the switches of every matrix config.
+   */
+  public static Map<String, Object> staticValues(Rig rig, Map<String, Object> overlay) {
+    Map<String, Object> out = copy(rig.values());
+    overlay.forEach(
+        (path, v) -> {
+          String[] segs = path.split("\\.");
+          Map<String, Object> node = out;
+          for (int i = 0; i < segs.length - 1; i++) {
+            Object next = node.get(segs[i]);
+            Map<String, Object> m =
+                next instanceof Map<?, ?> existing ? copy(cast(existing)) : new LinkedHashMap<>();
+            node.put(segs[i], m);
+            node = m;
+          }
+          node.put(segs[segs.length - 1], v);
+        });
+    return out;
+  }
+
+  private static Map<String, Object> copy(Map<String, Object> m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> sub ? copy(cast(sub)) : v));
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object m) {
+    return (Map<String, Object>) m;
+  }
+
   private static Condition parse(String text, String key) {
     Condition c = Condition.parse(text);
     if (c == null) {

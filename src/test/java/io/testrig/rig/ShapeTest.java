@@ -233,6 +233,23 @@ class ShapeTest {
   }
 
   @Test
+  void staticValuesSetAMatrixConfigsAxesOnTheRigsValues() {
+    Rig rig =
+        rig(
+            """
+            values: {db: {version: "17", name: app}, features: {cache: true}}
+            matrix:
+              db.version: ["15", "17"]
+              features.cache: [true, false]
+            """);
+    Matrix.Config first = Matrix.expand(rig).get(1); // 15, false
+    Map<String, Object> v = Switches.staticValues(rig, first.values());
+    assertEquals(Map.of("version", "15", "name", "app"), v.get("db"));
+    assertEquals(Map.of("cache", false), v.get("features"));
+    assertEquals(Map.of("version", "17", "name", "app"), rig.values().get("db"), "untouched");
+  }
+
+  @Test
   void hardDependentsOfADisabledServiceAreNamedWithIt() {
     Map<String, List<String>> deps =
         Map.of("api", List.of("cache", "db"), "worker", List.of("db"), "cache", List.of());
