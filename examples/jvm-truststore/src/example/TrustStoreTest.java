@@ -73,4 +73,13 @@ class TrustStoreTest {
     assertFalse(Files.exists(RUN.resolve("certs/ca.key")), "the CA key reached the suite");
     assertTrue(Files.exists(RUN.resolve("certs/ca.crt")), "the CA certificate is there");
   }
+
+  @Test
+  void inAContainerTheRunDirectoryIsReadOnly() {
+    if (System.getProperty("testrig.service.web.8443") == null) { // not on the host
+      assertEquals("/run/testrig", RUN.toString());
+      assertFalse(Files.isWritable(RUN.resolve("tests/client.properties")));
+      assertThrows(java.io.IOException.class, () -> Files.createFile(RUN.resolve("x")));
+    }
+  }
 }
