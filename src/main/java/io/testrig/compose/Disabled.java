@@ -62,21 +62,6 @@ final class Disabled {
   }
 
   /**
-   * Arguments after {@code up --no-start}: none when nothing is disabled (compose creates what the
-   * profiles enable), else {@code --no-deps} and exactly the enabled services, so compose creates
-   * neither a disabled service nor one pulled in as an optional dependency.
-   */
-  static List<String> createArgs(List<String> enabled, Map<String, String> disabled) {
-    if (disabled.isEmpty()) {
-      return List.of();
-    }
-    List<String> args = new ArrayList<>();
-    args.add("--no-deps");
-    args.addAll(enabled);
-    return args;
-  }
-
-  /**
    * The bring-up statuses plus one skipped status per disabled service the profiles would have
    * enabled, in model order; each is announced to {@code progress} and gets {@code
    * <logs>/<service>.log} with the reason.

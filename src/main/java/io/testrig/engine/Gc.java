@@ -37,7 +37,7 @@ public final class Gc {
           }
           return Labels.ownerGone(labels.get(Labels.OWNER));
         };
-    return Reaper.remove(engine.client(), Labels.RUN_ID, null, garbage, false);
+    return Reaper.remove(engine.backend(), Labels.RUN_ID, null, garbage, false);
   }
 
   /** Only runs whose owner is gone or older than {@code olderThan}. */

@@ -1,9 +1,5 @@
 package io.testrig.suite;
 
-import com.github.dockerjava.api.model.AccessMode;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Volume;
 import io.testrig.core.FileTrees;
 import io.testrig.core.TestrigException;
 import java.io.IOException;
@@ -127,11 +123,9 @@ public final class RunView {
     return env;
   }
 
-  /** Mounts the view read-only into a container created through the engine API. */
-  static void mount(HostConfig host, SuiteTarget t) {
-    if (t.runView() != null) {
-      host.withBinds(new Bind(t.runView().toString(), new Volume(CONTAINER_PATH), AccessMode.ro));
-    }
+  /** The view as a read-only mount of a container created through the engine API. */
+  static Map<String, String> mounts(SuiteTarget t) {
+    return t.runView() == null ? Map.of() : Map.of(t.runView().toString(), CONTAINER_PATH);
   }
 
   /**
