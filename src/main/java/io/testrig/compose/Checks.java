@@ -72,15 +72,16 @@ final class Checks {
 
   /** The rig's probe for a service without a healthcheck. */
   static Check probe(Backend backend, ProbeSpec p, Net net) {
-    if (p.tcp() != null) {
-      return new TcpCheck(p.tcp(), net.local(), net.engineHost());
+    if (p instanceof ProbeSpec.Tcp t) {
+      return new TcpCheck(t.port(), net.local(), net.engineHost());
     }
-    if (p.http() != null) {
-      return new HttpCheck(p.http(), net.local(), net.serviceIp());
+    if (p instanceof ProbeSpec.Http h) {
+      return new HttpCheck(h.url(), net.local(), net.serviceIp());
     }
-    if (p.log() != null) {
-      return new LogCheck(backend, Pattern.compile(p.log()));
+    if (p instanceof ProbeSpec.Log l) {
+      return new LogCheck(backend, Pattern.compile(l.pattern()));
     }
-    return new ExecCheck(backend, "probe command", p.command(), Duration.ofSeconds(5));
+    ProbeSpec.Command c = (ProbeSpec.Command) p;
+    return new ExecCheck(backend, "probe command", c.argv(), Duration.ofSeconds(5));
   }
 }

@@ -35,6 +35,7 @@ import io.testrig.backend.LogChunk;
 import io.testrig.backend.LogOptions;
 import io.testrig.backend.Resource;
 import io.testrig.backend.Subscription;
+import io.testrig.core.CallCount;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -267,6 +268,7 @@ public final class DockerBackend implements Backend {
   @Override
   public ExecResult exec(String id, List<String> cmd, Duration timeout)
       throws InterruptedException {
+    CallCount.exec();
     String execId =
         call(
             () ->
