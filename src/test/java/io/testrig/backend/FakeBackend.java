@@ -513,7 +513,7 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Exec.Result create(List<String> profiles, Duration timeout) {
+    public Exec.Result create(List<String> profiles, List<String> only, Duration timeout) {
       calls.add("compose create " + project.name());
       if (createResult != null) {
         return createResult;
@@ -523,6 +523,9 @@ public final class FakeBackend implements Backend {
       for (Service s : services.values()) {
         if (!s.profiles.isEmpty() && s.profiles.stream().noneMatch(profiles::contains)) {
           continue;
+        }
+        if (!only.isEmpty() && !only.contains(s.name)) {
+          continue; // up --no-start --no-deps <only>: exactly those
         }
         for (int i = 1; i <= s.replicas; i++) {
           Map<String, String> labels = new LinkedHashMap<>(projectLabel);
