@@ -36,6 +36,7 @@ public final class FakeBackend implements Backend {
     final String name;
     String image = "fake/image:1";
     final Map<String, String> dependsOn = new LinkedHashMap<>();
+    final List<String> optional = new ArrayList<>();
     final List<String> profiles = new ArrayList<>();
     List<String> healthcheck;
     Duration healthyAfter;
@@ -59,6 +60,12 @@ public final class FakeBackend implements Backend {
     public Service dependsOn(String service, String condition) {
       dependsOn.put(service, condition);
       return this;
+    }
+
+    /** A depends_on entry with {@code required: false}. */
+    public Service optionallyDependsOn(String service, String condition) {
+      optional.add(service);
+      return dependsOn(service, condition);
     }
 
     public Service profile(String p) {
@@ -500,7 +507,9 @@ public final class FakeBackend implements Backend {
           s.profiles.forEach(n.putArray("profiles")::add);
         }
         ObjectNode deps = n.putObject("depends_on");
-        s.dependsOn.forEach((d, cond) -> deps.putObject(d).put("condition", cond));
+        s.dependsOn.forEach(
+            (d, cond) ->
+                deps.putObject(d).put("condition", cond).put("required", !s.optional.contains(d)));
       }
       root.putObject("networks").putObject("default").put("name", project.name() + "_default");
       return new Exec.Result(List.of("fake", "config"), 0, root.toString(), "");
