@@ -1,10 +1,6 @@
 package io.testrig.cli;
 
-import io.testrig.compose.StackService;
-import io.testrig.engine.Engine;
-import io.testrig.engine.Gc;
-import io.testrig.engine.Reaper;
-import io.testrig.run.Orphans;
+import io.testrig.run.GcService;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -45,23 +41,17 @@ final class GcCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     String job = thisJob ? System.getenv("CI_JOB_ID") : null;
-    try (Engine engine = engineOptions.connect()) {
-      Reaper.Removed r = Gc.collect(engine, olderThan, job);
-      r.containers().forEach(n -> out.println("removed container " + n));
-      r.networks().forEach(n -> out.println("removed network " + n));
-      r.volumes().forEach(n -> out.println("removed volume " + n));
-      r.kept().forEach(n -> out.println("kept " + n));
-      // Secrets of runs killed without cleanup (SIGKILL) sit in their run directories.
-      Orphans.Swept swept = Orphans.sweep();
-      swept.wiped().forEach(d -> out.println("wiped run directory " + d));
-      swept.kept().forEach(d -> out.println("kept run directory " + d));
-      // Labels override files of stacks brought up without a run directory (issue 7, item 8).
-      StackService.sweepLabelOverrides()
-          .forEach(d -> out.println("removed compose override directory " + d));
-      out.printf(
-          "gc: removed %d containers, %d networks, %d volumes%n",
-          r.containers().size(), r.networks().size(), r.volumes().size());
-    }
+    GcService.Collected r = GcService.collect(engineOptions::connect, olderThan, job);
+    r.containers().forEach(n -> out.println("removed container " + n));
+    r.networks().forEach(n -> out.println("removed network " + n));
+    r.volumes().forEach(n -> out.println("removed volume " + n));
+    r.kept().forEach(n -> out.println("kept " + n));
+    r.wipedDirs().forEach(d -> out.println("wiped run directory " + d));
+    r.keptDirs().forEach(d -> out.println("kept run directory " + d));
+    r.overrides().forEach(d -> out.println("removed compose override directory " + d));
+    out.printf(
+        "gc: removed %d containers, %d networks, %d volumes%n",
+        r.containers().size(), r.networks().size(), r.volumes().size());
     return 0;
   }
 }

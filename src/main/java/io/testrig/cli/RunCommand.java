@@ -56,18 +56,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
+    Rig r = rig.loadValidated();
     RunService.Options opts =
         new RunService.Options(
             artifacts.dir, report, only, parallel, project, rig.runDir, rig.config, rig.set);
     Cleanup cleanup = new Cleanup();
     cleanup.installShutdownHook(spec.commandLine().getErr());
-    Output out =
-        Output.forEnvironment(
-            spec.commandLine().getOut(),
-            spec.commandLine().getErr(),
-            System::getenv,
-            System.console() != null);
+    Output out = Consoles.output(spec);
     RunService.Outcome outcome =
         new RunService(r, opts, root.redactor, out, cleanup, System.getenv())
             .run(engineOptions::connect);

@@ -4,20 +4,20 @@ import io.testrig.backend.Backend;
 import io.testrig.backend.BackendException;
 import io.testrig.backend.LabelFilter;
 import io.testrig.backend.Resource;
+import io.testrig.core.Parallel;
 import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
  * Removes labelled containers (killed, anonymous volumes included), then networks, then named
  * volumes, through the engine API rather than {@code docker compose down}: no compose process to
- * start, every container removed in parallel, and a killed compose project is handled the same as a
- * live one. Removal is idempotent: something already gone counts as removed.
+ * start, every container (then network, then volume) removed in parallel on {@link Parallel}'s
+ * threads, and a killed compose project is handled the same as a live one. Removal is idempotent:
+ * something already gone counts as removed.
  */
 public final class Reaper {
   private static final long QUIET_POLL_MS = 250;
@@ -62,14 +62,8 @@ public final class Reaper {
       Predicate<Map<String, String>> select,
       boolean graceful,
       List<String> kept) {
-    List<CompletableFuture<String>> removals = new ArrayList<>();
-    for (Resource c : client.listContainers(filter)) {
-      if (!select.test(c.labels())) {
-        continue;
-      }
-      removals.add(CompletableFuture.supplyAsync(() -> removeContainer(client, c, graceful, kept)));
-    }
-    return collect(removals);
+    List<Resource> selected = selected(client.listContainers(filter), select);
+    return names(Parallel.map(selected, c -> removeContainer(client, c, graceful, kept)));
   }
 
   /** Stops (graceful) or kills and removes one container; null when it had to be kept. */
@@ -85,59 +79,77 @@ public final class Reaper {
       // Already gone: idempotent.
     } catch (RuntimeException e) {
       if (!String.valueOf(e.getMessage()).contains("already in progress")) {
-        synchronized (kept) {
-          kept.add("container " + name + ": " + Text.oneLine(e));
-        }
+        keep(kept, "container " + name + ": " + Text.oneLine(e));
         return null;
       }
     }
     return name;
   }
 
+  /** Removes the selected networks in parallel (their containers are gone by now). */
   private static List<String> removeNetworks(
       Backend client,
       LabelFilter filter,
       Predicate<Map<String, String>> select,
       List<String> kept) {
-    List<String> removedNetworks = new ArrayList<>();
-    for (Resource n : client.listNetworks(filter)) {
-      if (!select.test(n.labels())) {
-        continue;
-      }
-      try {
-        client.removeNetwork(n.id());
-        removedNetworks.add(n.name());
-      } catch (BackendException.NotFound e) {
-        removedNetworks.add(n.name());
-      } catch (RuntimeException e) {
-        kept.add("network " + n.name() + ": " + Text.oneLine(e));
-      }
-    }
-    return removedNetworks;
+    List<Resource> selected = selected(client.listNetworks(filter), select);
+    return names(
+        Parallel.map(
+            selected,
+            n -> {
+              try {
+                client.removeNetwork(n.id());
+              } catch (BackendException.NotFound e) {
+                // Already gone: idempotent.
+              } catch (RuntimeException e) {
+                keep(kept, "network " + n.name() + ": " + Text.oneLine(e));
+                return null;
+              }
+              return n.name();
+            }));
   }
 
+  /** Removes the selected named volumes in parallel. */
   private static List<String> removeVolumes(
       Backend client,
       LabelFilter filter,
       Predicate<Map<String, String>> select,
       List<String> kept) {
-    List<String> removedVolumes = new ArrayList<>();
-    for (Resource v : client.listVolumes(filter)) {
-      if (!select.test(v.labels())) {
-        continue;
-      }
-      try {
-        client.removeVolume(v.name());
-        removedVolumes.add(v.name());
-      } catch (BackendException.NotFound e) {
-        removedVolumes.add(v.name());
-      } catch (BackendException.Conflict e) {
-        kept.add("volume " + v.name() + ": in use");
-      } catch (RuntimeException e) {
-        kept.add("volume " + v.name() + ": " + Text.oneLine(e));
+    List<Resource> selected = selected(client.listVolumes(filter), select);
+    return names(
+        Parallel.map(
+            selected,
+            v -> {
+              try {
+                client.removeVolume(v.name());
+              } catch (BackendException.NotFound e) {
+                // Already gone: idempotent.
+              } catch (BackendException.Conflict e) {
+                keep(kept, "volume " + v.name() + ": in use");
+                return null;
+              } catch (RuntimeException e) {
+                keep(kept, "volume " + v.name() + ": " + Text.oneLine(e));
+                return null;
+              }
+              return v.name();
+            }));
+  }
+
+  private static List<Resource> selected(
+      List<Resource> found, Predicate<Map<String, String>> select) {
+    List<Resource> out = new ArrayList<>();
+    for (Resource r : found) {
+      if (select.test(r.labels())) {
+        out.add(r);
       }
     }
-    return removedVolumes;
+    return out;
+  }
+
+  private static void keep(List<String> kept, String why) {
+    synchronized (kept) {
+      kept.add(why);
+    }
   }
 
   /**
@@ -175,10 +187,10 @@ public final class Reaper {
     }
   }
 
-  private static List<String> collect(Collection<CompletableFuture<String>> futures) {
+  /** The names removed, in order; null marks one that was kept. */
+  private static List<String> names(List<String> results) {
     List<String> names = new ArrayList<>();
-    for (CompletableFuture<String> f : futures) {
-      String n = f.join();
+    for (String n : results) {
       if (n != null) {
         names.add(n);
       }

@@ -44,8 +44,10 @@ public record ConfigShape(
     Map<String, String> skipped = new LinkedHashMap<>();
     for (SuiteSpec suite : rig.suites()) {
       String why = Switches.skipReason(rig, suite, values);
-      if (why == null && suite.service() != null && sw.disabled().containsKey(suite.service())) {
-        why = "service '" + suite.service() + "' is " + sw.disabled().get(suite.service());
+      if (why == null
+          && suite instanceof SuiteSpec.ComposeService cs
+          && sw.disabled().containsKey(cs.service())) {
+        why = "service '" + cs.service() + "' is " + sw.disabled().get(cs.service());
       }
       if (why != null) {
         skipped.put(suite.name(), why);

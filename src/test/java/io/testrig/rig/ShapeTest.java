@@ -163,8 +163,12 @@ class ShapeTest {
                           services:
                             cache: {enabled_if: "{{ features.cache }}"}
                         """));
+    // Both rules speak: a condition is no template, and this is no condition.
     assertEquals(
-        "/repo/testrig.yml:4: stack.services.cache.enabled_if: " + Condition.SYNTAX,
+        "/repo/testrig.yml:4: stack.services.cache.enabled_if: "
+            + Condition.SYNTAX
+            + "; /repo/testrig.yml:4: stack.services.cache.enabled_if: '{{' is not rendered here:"
+            + " testrig renders template files only, and uses this key as written",
         e2.getMessage());
   }
 
