@@ -73,9 +73,9 @@ class SourceRulesTest {
           "ci",
           "pki",
           "template",
+          "validate",
           "engine.Engine",
-          "engine.EngineStartPolicy",
-          "validate.Validation");
+          "engine.EngineStartPolicy");
 
   @Test
   void cliUsesOnlyServiceLevelPackages() throws IOException {
