@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
+    Rig r = rig.loadValidated();
     RunService.Options opts =
         new RunService.Options(
             artifacts.dir, report, only, parallel, project, rig.runDir, rig.config, rig.set);

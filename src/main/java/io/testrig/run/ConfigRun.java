@@ -15,10 +15,12 @@ import io.testrig.report.JUnitReader;
 import io.testrig.report.Report;
 import io.testrig.report.TestCase;
 import io.testrig.report.TestSuite;
+import io.testrig.rig.ConfigShape;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
 import io.testrig.secrets.RunDir;
+import io.testrig.suite.RunView;
 import io.testrig.suite.SuiteResult;
 import io.testrig.suite.SuiteRunner;
 import io.testrig.suite.SuiteTarget;
@@ -62,6 +64,8 @@ final class ConfigRun {
   private volatile String wipeOutcome;
   // Held while a phase writes into the run directory; the wipe waits for it.
   private final ReentrantLock dirLock = new ReentrantLock();
+  // What this config's values switch: compose's environment, disabled services, skipped suites.
+  private volatile ConfigShape shape;
 
   /** How long an interrupt's wipe waits for a phase still writing into the run directory. */
   static final Duration WIPE_WAIT = Duration.ofSeconds(30);
@@ -286,6 +290,7 @@ final class ConfigRun {
     dirLock.lock();
     try {
       Prepare.Prepared p = session.prepare(opts.config(), config.values(), opts.set(), env);
+      shape = session.shape();
       out.info(
           "    run dir "
               + session.dir().path()
@@ -354,8 +359,8 @@ final class ConfigRun {
     if (rig.suites().isEmpty()) {
       return;
     }
-    Map<String, String> suiteEnv = new LinkedHashMap<>();
-    suiteEnv.put("TESTRIG_RUN_DIR", dir.path().toString());
+    Map<String, String> suiteEnv = new LinkedHashMap<>(shape.composeEnv());
+    Path view = runView(dir);
     SuiteTarget target;
     if (stack != null) {
       Map<String, String> composeEnv = new HashMap<>(engine.environment());
@@ -367,10 +372,11 @@ final class ConfigRun {
               new SuiteTarget.Compose(stack.composeCommand(), rig.dir(), composeEnv),
               suiteEnv,
               stack.labels(),
-              rig.dir());
+              rig.dir(),
+              view);
     } else {
       Map<String, String> labels = Labels.forRun(runId, ProcessHandle.current(), rig.file(), env);
-      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir());
+      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir(), view);
     }
     SuiteRunner runner = new SuiteRunner(engine, artifacts, redactor);
     try (ServiceWatch watch = stack == null ? null : stack.watch()) {
@@ -378,9 +384,26 @@ final class ConfigRun {
     }
   }
 
+  /** The suites' read-only view of the run directory, made while the wipe waits (dirLock). */
+  private Path runView(RunDir dir) {
+    dirLock.lock();
+    try {
+      return RunView.create(dir.path());
+    } finally {
+      dirLock.unlock();
+    }
+  }
+
   private void runSuites(SuiteRunner runner, SuiteTarget target, ServiceWatch watch) {
     for (SuiteSpec spec : rig.suites()) {
       String phase = "suite " + spec.name();
+      String skip = shape.skipReason(spec);
+      if (skip != null) {
+        // Not for this config (when:, or its service is switched off): skipped, with the reason.
+        phases.add(TestCase.skipped(TestCase.PHASE_CLASSNAME, phase, skip));
+        out.info("    " + phase + scopeSuffix() + ": " + skip);
+        continue;
+      }
       enter(phase);
       out.phaseStart(id("suite-" + spec.name()), "Running suite " + spec.name() + scopeSuffix());
       long t0 = System.nanoTime();
@@ -458,7 +481,7 @@ final class ConfigRun {
       boolean bad = c.status() == TestCase.Status.FAILED || c.status() == TestCase.Status.ERROR;
       cases.add(bad && log != null && c.attachments().isEmpty() ? c.withAttachment(log) : c);
     }
-    String name = spec.junit() != null ? spec.name() : s.name();
+    String name = spec instanceof SuiteSpec.Jvm ? spec.name() : s.name();
     return new TestSuite(
         name, s.timestamp(), s.hostname(), s.properties(), cases, s.systemOut(), s.systemErr());
   }

@@ -25,7 +25,7 @@ final class JunitLaunch {
   static final String CONSOLE_ENV = "TESTRIG_JUNIT_CONSOLE";
 
   /** Where the builder image ships the console launcher. */
-  static final String CONSOLE_DEFAULT = "/opt/testrig/lib/junit-platform-console-standalone.jar";
+  static final String CONSOLE_DEFAULT = "/opt/testrig/junit-platform-console-standalone.jar";
 
   /** Directory (in the suite container) the jar and the classpath are copied to. */
   static final String REMOTE_ROOT = "/testrig-junit";
@@ -81,8 +81,8 @@ final class JunitLaunch {
   }
 
   /** The rig's classpath entries resolved against the rig directory; each must exist. */
-  static List<Path> classpath(SuiteSpec spec, Path rigDir) {
-    List<String> entries = spec.junit().classpath() == null ? List.of() : spec.junit().classpath();
+  static List<Path> classpath(SuiteSpec.Jvm spec, Path rigDir) {
+    List<String> entries = spec.junit().classpath();
     List<Path> out = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       Path p = rigDir.resolve(entries.get(i)).normalize();

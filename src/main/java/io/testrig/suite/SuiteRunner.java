@@ -90,31 +90,33 @@ public final class SuiteRunner {
   }
 
   public SuiteResult run(SuiteSpec spec, SuiteTarget target) {
-    boolean local = spec.runsOnHostJvm();
+    boolean local = spec instanceof SuiteSpec.LocalJvm;
     check(spec, target, local);
     spec = shard.spec(spec, target.rigDir());
     target = shard.target(target);
     Path dir = freshDir(spec.name());
-    return local ? runLocal(spec, target, dir) : runContainer(spec, target, dir);
+    return spec instanceof SuiteSpec.LocalJvm l
+        ? runLocal(l, target, dir)
+        : runContainer(spec, target, dir);
+  }
+
+  /**
+   * The console launcher testrig uses: TESTRIG_JUNIT_CONSOLE in {@code env}, else the builder
+   * image's path (for the validation pass, which checks it before anything starts).
+   */
+  public static Path junitConsole(java.util.Map<String, String> env) {
+    return JunitLaunch.consoleJar(env);
   }
 
   private void check(SuiteSpec spec, SuiteTarget target, boolean local) {
     String at = "suites." + spec.name();
-    if (spec.junit() != null && !spec.command().isEmpty()) {
-      throw TestrigException.badInput(
-          at + ".command: a junit suite takes launcher arguments in junit.select, not a command");
-    }
-    if (spec.service() != null && target.compose() == null) {
+    if (spec instanceof SuiteSpec.ComposeService && target.compose() == null) {
       throw TestrigException.badInput(at + ".service: needs a compose stack (stack.files)");
     }
-    if (spec.service() != null && spec.memory() != null) {
-      throw TestrigException.badInput(
-          at + ".memory: set mem_limit on compose service '" + spec.service() + "' instead");
-    }
     Exits.memoryBytes(spec.memory(), spec.name());
-    if (spec.junit() != null) {
+    if (spec instanceof SuiteSpec.Jvm jvm) {
       JunitLaunch.requireConsole(junitConsole, spec.name());
-      JunitLaunch.classpath(spec, target.rigDir());
+      JunitLaunch.classpath(jvm, target.rigDir());
     }
     if (!local && engine == null) {
       throw new TestrigException(
@@ -133,8 +135,8 @@ public final class SuiteRunner {
     RuntimeException failure = null;
     try {
       String id;
-      if (spec.service() != null) {
-        String problem = composeRun(spec, target, name, labels);
+      if (spec instanceof SuiteSpec.ComposeService service) {
+        String problem = composeRun(service, target, name, labels);
         if (problem != null) {
           return notStarted(spec, start, problem);
         }
@@ -145,8 +147,8 @@ public final class SuiteRunner {
           return notStarted(spec, start, c.problem());
         }
         id = c.id();
-        if (spec.junit() != null) {
-          upload(docker, id, spec, target);
+        if (spec instanceof SuiteSpec.JvmInContainer jvm) {
+          upload(docker, id, jvm, target);
         }
         start = System.nanoTime();
         try {
@@ -179,34 +181,47 @@ public final class SuiteRunner {
 
   private Created create(
       Backend docker, SuiteSpec spec, SuiteTarget target, String name, Map<String, String> labels) {
-    List<String> command = spec.command();
-    if (spec.junit() != null) {
+    List<String> command;
+    String image;
+    if (spec instanceof SuiteSpec.JvmInContainer jvm) {
+      image = jvm.image();
       command = new ArrayList<>(List.of("java", "-jar", JunitLaunch.REMOTE_JAR));
       command.addAll(
-          JunitLaunch.args(remoteClasspath(spec, target), spec.junit().select(), spec.reports()));
+          JunitLaunch.args(remoteClasspath(jvm, target), jvm.junit().select(), spec.reports()));
+    } else {
+      SuiteSpec.Image plain = (SuiteSpec.Image) spec;
+      image = plain.image();
+      command = plain.command();
     }
     Long memory = Exits.memoryBytes(spec.memory(), spec.name());
     List<String> env = new ArrayList<>();
-    target.env().forEach((k, v) -> env.add(k + "=" + v));
+    RunView.containerEnv(target).forEach((k, v) -> env.add(k + "=" + v));
     // The suite's name as network alias, so services can reach it back by name.
     String alias = target.network() == null ? null : spec.name();
     ContainerSpec container =
         new ContainerSpec(
-            spec.image(), name, labels, env, command, memory, target.network(), alias);
+            image,
+            name,
+            labels,
+            env,
+            command,
+            memory,
+            target.network(),
+            alias,
+            RunView.mounts(target));
     for (int attempt = 0; ; attempt++) {
       try {
         return new Created(docker.createContainer(container), null);
       } catch (BackendException.NotFound e) {
-        String pullError =
-            attempt > 0 ? "still missing after the pull" : pull(docker, spec.image());
+        String pullError = attempt > 0 ? "still missing after the pull" : pull(docker, image);
         if (pullError != null) {
-          return new Created(null, "image '" + spec.image() + "' is not available: " + pullError);
+          return new Created(null, "image '" + image + "' is not available: " + pullError);
         }
       }
     }
   }
 
-  private List<String> remoteClasspath(SuiteSpec spec, SuiteTarget target) {
+  private List<String> remoteClasspath(SuiteSpec.Jvm spec, SuiteTarget target) {
     // Same layout as writeTar: entry i lands in /testrig-junit/cp/i[/file name].
     List<String> remote = new ArrayList<>();
     List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
@@ -236,7 +251,8 @@ public final class SuiteRunner {
   }
 
   /** Copies the console launcher and the classpath into the created (not started) container. */
-  private void upload(Backend docker, String id, SuiteSpec spec, SuiteTarget target) {
+  private void upload(
+      Backend docker, String id, SuiteSpec.JvmInContainer spec, SuiteTarget target) {
     List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
     Path tar = null;
     try {
@@ -263,14 +279,18 @@ public final class SuiteRunner {
 
   /** Starts a compose service suite detached; returns a problem line when compose failed. */
   private String composeRun(
-      SuiteSpec spec, SuiteTarget target, String name, Map<String, String> labels) {
+      SuiteSpec.ComposeService spec, SuiteTarget target, String name, Map<String, String> labels) {
     SuiteTarget.Compose compose = target.compose();
     List<String> cmd = new ArrayList<>(compose.command());
     cmd.addAll(List.of("run", "--detach", "--no-deps", "--name", name));
     labels.forEach((k, v) -> cmd.addAll(List.of("--label", k + "=" + v)));
     // "-e KEY" without a value makes compose take the value from its own environment, so secret
     // values never show up in an argument list (ps, error messages).
-    target.env().keySet().forEach(k -> cmd.addAll(List.of("--env", k)));
+    List<String> mountArgs = RunView.composeRunArgs(target);
+    target.env().keySet().stream()
+        .filter(k -> mountArgs.isEmpty() || !k.equals(RunView.RUN_DIR))
+        .forEach(k -> cmd.addAll(List.of("--env", k)));
+    cmd.addAll(mountArgs);
     cmd.add(spec.service());
     cmd.addAll(spec.command());
     Exec exec = new Exec(redactor::redact);
@@ -351,18 +371,28 @@ public final class SuiteRunner {
 
   // ---------------------------------------------------------------- local JVM suites
 
-  private SuiteResult runLocal(SuiteSpec spec, SuiteTarget target, Path dir) {
+  private SuiteResult runLocal(SuiteSpec.LocalJvm spec, SuiteTarget target, Path dir) {
     List<String> cp =
         JunitLaunch.classpath(spec, target.rigDir()).stream().map(Path::toString).toList();
     // The JVM running testrig: the builder image's, or the developer's.
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-jar", junitConsole.toString()));
+    Map<String, String> env = RunView.localEnv(target);
+    List<String> cmd = new ArrayList<>(List.of(java));
+    if (target.compose() != null) {
+      LocalAddresses a = LocalAddresses.of(target.compose(), engineHost(), redactor);
+      if (a.problem() != null) {
+        return notStarted(spec, System.nanoTime(), a.problem());
+      }
+      env.putAll(a.env());
+      a.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    }
+    cmd.addAll(List.of("-jar", junitConsole.toString()));
     cmd.addAll(JunitLaunch.args(cp, spec.junit().select(), dir.toString()));
     Exec exec = new Exec(redactor::redact);
     if (target.rigDir() != null) {
       exec.workDir(target.rigDir());
     }
-    target.env().forEach(exec::env);
+    env.forEach(exec::env);
     Path log = dir.resolve("output.log");
     long start = System.nanoTime();
     Exec.Result r;
@@ -411,6 +441,13 @@ public final class SuiteRunner {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Where the engine publishes ports: loopback for a local engine, else the engine's host. */
+  private String engineHost() {
+    return engine == null || engine.isLocal()
+        ? "127.0.0.1"
+        : java.net.URI.create(engine.host()).getHost();
+  }
 
   private Path freshDir(String name) {
     Path dir = suiteDir(name);

@@ -35,7 +35,7 @@ class ValidateCommandTest {
         "testrig: "
             + rig
             + ":2: stack.filez: unknown key (known: build, env_files, files,"
-            + " graceful_stop, profiles, project, services, timeout)\n",
+            + " graceful_stop, profiles, profiles_if, project, services, timeout)\n",
         cli.err());
   }
 
@@ -52,6 +52,6 @@ class ValidateCommandTest {
     assertEquals(1, cli.err().lines().count());
     cli.clear();
     assertEquals(2, run("--stacktrace", "validate", "-f", rig.toString()));
-    assertTrue(cli.err().contains("at io.testrig.rig.RigLoader.load"), cli.err());
+    assertTrue(cli.err().contains("at io.testrig.rig.RigLoader.read"), cli.err());
   }
 }

@@ -25,7 +25,7 @@ class JunitLaunchTest {
   @Test
   void consoleJarComesFromTheEnvironmentOrTheImagePath() {
     assertEquals(
-        Path.of("/opt/testrig/lib/junit-platform-console-standalone.jar"),
+        Path.of("/opt/testrig/junit-platform-console-standalone.jar"),
         JunitLaunch.consoleJar(Map.of()));
     assertEquals(
         Path.of("/x/console.jar"),
@@ -52,7 +52,8 @@ class JunitLaunchTest {
 
   @Test
   void aMissingClasspathEntryIsBadInputNamingIt() {
-    SuiteSpec spec = Suites.named("jvm").junit(List.of("build/classes"), null, true).build();
+    SuiteSpec.Jvm spec =
+        (SuiteSpec.Jvm) Suites.named("jvm").junit(List.of("build/classes"), null, true).build();
     TestrigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             TestrigException.class, () -> JunitLaunch.classpath(spec, tmp));

@@ -46,6 +46,14 @@ public final class ComposeCli implements ComposeBackend {
     exec.env("COMPOSE_PROGRESS", "plain");
   }
 
+  /**
+   * The compose steps of {@code project} without an engine connection: {@code config} needs only
+   * the CLI (the validation pass, issue 9, asks it before anything starts).
+   */
+  public static ComposeBackend withoutEngine(ComposeProject project) {
+    return new ComposeCli(project);
+  }
+
   /** The command prefix: binary, project name, files, env files; append profiles and a verb. */
   @Override
   public List<String> command() {
@@ -66,9 +74,13 @@ public final class ComposeCli implements ComposeBackend {
   }
 
   @Override
-  public Exec.Result create(List<String> profiles, Duration timeout) {
+  public Exec.Result create(List<String> profiles, List<String> only, Duration timeout) {
     List<String> args = profileArgs(profiles);
     args.addAll(List.of("up", "--no-start"));
+    if (!only.isEmpty()) {
+      args.add("--no-deps");
+      args.addAll(only);
+    }
     return run(timeout, args);
   }
 
