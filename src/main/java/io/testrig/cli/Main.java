@@ -8,6 +8,7 @@ import io.testrig.core.TestrigException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Entry point: builds the command line with injected writers and maps failures to exit codes. */
@@ -69,8 +70,11 @@ public final class Main {
         wanted != null
             && !wanted.equals("generate-completion")
             && TestrigCommand.SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(wanted));
+    // `testrig --version` needs no subcommand at all.
+    boolean none =
+        wanted == null && args != null && List.of(args).stream().anyMatch(VERSION::contains);
     for (Class<?> c : TestrigCommand.SUBCOMMANDS) {
-      if (!one || name(c).equals(wanted)) {
+      if (!none && (!one || name(c).equals(wanted))) {
         cl.addSubcommand(c);
       }
     }
@@ -107,6 +111,8 @@ public final class Main {
         });
     return cl;
   }
+
+  private static final java.util.Set<String> VERSION = java.util.Set.of("-V", "--version");
 
   private static String name(Class<?> command) {
     return command.getAnnotation(CommandLine.Command.class).name();
