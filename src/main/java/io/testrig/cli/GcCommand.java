@@ -6,7 +6,11 @@ import io.testrig.engine.Gc;
 import io.testrig.engine.Reaper;
 import io.testrig.run.Orphans;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +26,9 @@ import picocli.CommandLine.Spec;
           + " process no longer exists on this host, it is older than --older-than, or (with"
           + " --this-job) it belongs to the current CI job; and wipe the run directories"
           + " (secrets) of runs whose process is gone, and orphaned testrig-compose-* temp"
-          + " directories. Idempotent."
+          + " directories. Idempotent.",
+      "A stack `up` started (or `run --keep` kept) stays until its time-to-live has passed;"
+          + " --project and --rig limit gc to those stacks, --dry-run only lists."
     })
 final class GcCommand implements Callable<Integer> {
   @Mixin EngineOptions engineOptions;
@@ -41,26 +47,51 @@ final class GcCommand implements Callable<Integer> {
           "Also remove runs of the current CI job (CI_JOB_ID); for a CI template's after_script.")
   boolean thisJob;
 
+  @Option(
+      names = "--project",
+      paramLabel = "NAME",
+      description = "Only this compose project (repeatable).")
+  List<String> projects = new ArrayList<>();
+
+  @Option(
+      names = "--rig",
+      paramLabel = "FILE",
+      description = "Only stacks and run directories of this rig file (repeatable).")
+  List<Path> rigs = new ArrayList<>();
+
+  @Option(
+      names = "--dry-run",
+      description = "Print what would be removed and wiped; remove nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     String job = thisJob ? System.getenv("CI_JOB_ID") : null;
+    GcScope scope = GcScope.of(projects, rigs);
+    String removed = dryRun ? "would remove " : "removed ";
     try (Engine engine = engineOptions.connect()) {
-      Reaper.Removed r = Gc.collect(engine, olderThan, job);
-      r.containers().forEach(n -> out.println("removed container " + n));
-      r.networks().forEach(n -> out.println("removed network " + n));
-      r.volumes().forEach(n -> out.println("removed volume " + n));
+      Reaper.Removed r =
+          Gc.collect(engine, new Gc.Scope(olderThan, job, scope.labels(), dryRun), Instant.now());
+      r.containers().forEach(n -> out.println(removed + "container " + n));
+      r.networks().forEach(n -> out.println(removed + "network " + n));
+      r.volumes().forEach(n -> out.println(removed + "volume " + n));
       r.kept().forEach(n -> out.println("kept " + n));
       // Secrets of runs killed without cleanup (SIGKILL) sit in their run directories.
-      Orphans.Swept swept = Orphans.sweep();
-      swept.wiped().forEach(d -> out.println("wiped run directory " + d));
+      Orphans.Swept swept = Orphans.sweep(scope.runDirs(), dryRun, Instant.now());
+      swept
+          .wiped()
+          .forEach(d -> out.println((dryRun ? "would wipe" : "wiped") + " run directory " + d));
       swept.kept().forEach(d -> out.println("kept run directory " + d));
-      // Labels override files of stacks brought up without a run directory (issue 7, item 8).
-      StackService.sweepLabelOverrides()
-          .forEach(d -> out.println("removed compose override directory " + d));
+      // Labels override files of stacks brought up without a run directory (issue 7, item 8);
+      // they name no project or rig, so a scoped gc leaves them.
+      if (!dryRun && scope.all()) {
+        StackService.sweepLabelOverrides()
+            .forEach(d -> out.println("removed compose override directory " + d));
+      }
       out.printf(
-          "gc: removed %d containers, %d networks, %d volumes%n",
-          r.containers().size(), r.networks().size(), r.volumes().size());
+          "gc: %s%d containers, %d networks, %d volumes%n",
+          removed, r.containers().size(), r.networks().size(), r.volumes().size());
     }
     return 0;
   }

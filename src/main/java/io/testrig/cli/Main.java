@@ -54,6 +54,8 @@ public final class Main {
     Redactor redactor = new Redactor();
     TestrigCommand root = new TestrigCommand(redactor);
     CommandLine cl = new CommandLine(root);
+    // `testrig exec db ls -la`: everything after the service is the command, options included.
+    cl.getSubcommands().get("exec").setStopAtPositional(true);
     cl.setOut(new PrintWriter(new RedactingWriter(out, redactor), true));
     cl.setErr(new PrintWriter(new RedactingWriter(err, redactor), true));
     cl.setExecutionExceptionHandler(

@@ -1,5 +1,8 @@
 package io.testrig.cli;
 
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.dev.StackInfo;
 import io.testrig.rig.Rig;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
@@ -9,23 +12,49 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "show",
     mixinStandardHelpOptions = true,
-    description = "List the keys of config.json with their values masked.")
+    description = {
+      "List the keys of config.json with their values masked.",
+      "--reveal PATH prints one value (never when CI is set, unless --force)."
+    })
 final class SecretsShowCommand implements Callable<Integer> {
   @Mixin RigOptions rig;
   @Spec CommandSpec spec;
   @ParentCommand SecretsCommand parent;
+
+  @Option(
+      names = "--reveal",
+      paramLabel = "PATH",
+      description =
+          "Print the value of one secret (e.g. password.db.app), unmasked; refused when CI is set"
+              + " unless --force.")
+  String reveal;
+
+  @Option(names = "--force", description = "With --reveal: print it even when CI is set.")
+  boolean force;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Rig r = rig.load();
     RunDir dir = RunDir.locate(r, rig.runDir, null);
+    if (reveal != null) {
+      StackInfo.requireRevealAllowed(System.getenv(), force, "--reveal");
+      // A redactor of its own: the one masking this command's output must not know the value.
+      Object v = SecretStore.open(r, dir, rig.config, new Redactor()).entries().get(reveal);
+      if (v == null) {
+        throw TestrigException.badInput(
+            "--reveal: no secret " + reveal + " in " + dir.configFile() + " (see secrets show)");
+      }
+      out.println(v);
+      return 0;
+    }
     SecretStore store = SecretStore.open(r, dir, rig.config, parent.root.redactor);
     out.println("config: " + store.file() + (store.persistent() ? " (persistent)" : ""));
     Map<String, Object> entries = store.entries();

@@ -21,6 +21,12 @@ import picocli.CommandLine.ScopeType;
       DownCommand.class,
       RunCommand.class,
       GcCommand.class,
+      // The developer's inner loop on a running stack (issue 12).
+      InfoCommand.class,
+      EnvCommand.class,
+      ExecCommand.class,
+      LogsCommand.class,
+      ReloadCommand.class,
       EngineCommand.class,
       CiCommand.class,
       AutoComplete.GenerateCompletion.class,

@@ -1,16 +1,24 @@
 package io.testrig.cli;
 
+import io.testrig.compose.ProjectCompose;
 import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.Stack;
 import io.testrig.compose.StackOptions;
 import io.testrig.compose.StackService;
+import io.testrig.core.Durations;
+import io.testrig.dev.Services;
+import io.testrig.dev.StackInfo;
+import io.testrig.dev.StackTarget;
 import io.testrig.engine.Engine;
+import io.testrig.engine.KeepMarker;
 import io.testrig.rig.Rig;
 import io.testrig.run.Orphans;
 import io.testrig.run.Prepare;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,8 +34,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Issue certs, render templates, bring the rig's compose stack up and wait until every"
           + " service is ready.",
-      "The stack belongs to the calling shell: `testrig down` removes it, and `testrig gc` does"
-          + " once that shell is gone."
+      "The stack stays until `testrig down`, or until its time-to-live (--ttl) has passed and"
+          + " `testrig gc` runs; then it prints how to use it (as `testrig info` does)."
     })
 final class UpCommand implements Callable<Integer> {
   @Mixin RigOptions rig;
@@ -41,6 +49,16 @@ final class UpCommand implements Callable<Integer> {
       description = "Compose project name (default: stack.project, else testrig-<id>).")
   String project;
 
+  @Option(
+      names = "--ttl",
+      defaultValue = "4h",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "How long `testrig gc` leaves the stack alone (default: ${DEFAULT-VALUE});"
+              + " `testrig down` removes it any time.")
+  Duration ttl;
+
   @Mixin ArtifactOptions artifacts;
 
   @Override
@@ -49,9 +67,10 @@ final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // Same run directory as `render` and `down` for this rig file: certs, configs, config.json.
     RunDir dir = RunDir.resolve(r, rig.runDir);
-    // The stack outlives this command; it is garbage once the calling shell is gone, and so are
-    // its secrets: gc wipes the run directory then.
-    ProcessHandle owner = ProcessHandle.current().parent().orElse(ProcessHandle.current());
+    // This process owns the stack while it comes up: killed before the stack is ready, gc removes
+    // it (and wipes the run directory) at once. Once ready, the keep marker written below makes
+    // the stack the developer's until its time-to-live (issue 12, item 1).
+    ProcessHandle owner = ProcessHandle.current();
     Orphans.claim(dir, owner);
     try (Engine engine = engineOptions.connect()) {
       SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
@@ -67,10 +86,24 @@ final class UpCommand implements Callable<Integer> {
               .withStateDir(dir.path());
       Stack stack = StackService.up(engine, r, opts);
       stack.detach();
+      Instant expires = Instant.now().plus(ttl);
+      KeepMarker.write(
+          dir.path(),
+          new KeepMarker(stack.projectName(), expires, r.file().toAbsolutePath().toString()));
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
       out.printf(
-          "stack %s is up (%d services); remove it with: testrig down -p %s%n",
-          stack.projectName(), ready, stack.projectName());
+          "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
+          stack.projectName(), ready, expires, Durations.approx(ttl), stack.projectName());
+      StackTarget target =
+          new StackTarget(
+              r,
+              dir,
+              rig.runDir != null,
+              stack.projectName(),
+              KeepMarker.read(dir.path(), stack.projectName()));
+      ProjectCompose compose =
+          ProjectCompose.of(stack.projectName(), engine.environment(), root.redactor);
+      StackInfo.print(out, target, Services.of(compose), store.entries().size(), Instant.now());
       out.println(stack.projectName());
     } catch (RuntimeException | Error e) {
       // Nothing of a failed `up` stays behind: the stack removed itself, the secrets go too.

@@ -49,11 +49,26 @@ public final class Reaper {
       String value,
       Predicate<Map<String, String>> select,
       boolean graceful) {
+    return remove(client, key, value, select, graceful, false);
+  }
+
+  /**
+   * As {@link #remove(DockerClient, String, String, Predicate, boolean)}; with {@code dryRun}
+   * nothing is removed and the result names what would have been ({@code gc --dry-run}).
+   */
+  public static Removed remove(
+      DockerClient client,
+      String key,
+      String value,
+      Predicate<Map<String, String>> select,
+      boolean graceful,
+      boolean dryRun) {
     String filter = value == null ? key : key + "=" + value;
     List<String> kept = new ArrayList<>();
-    List<String> removedContainers = removeContainers(client, filter, select, graceful, kept);
-    List<String> removedNetworks = removeNetworks(client, filter, select, kept);
-    List<String> removedVolumes = removeVolumes(client, filter, select, kept);
+    List<String> removedContainers =
+        removeContainers(client, filter, select, graceful, dryRun, kept);
+    List<String> removedNetworks = removeNetworks(client, filter, select, dryRun, kept);
+    List<String> removedVolumes = removeVolumes(client, filter, select, dryRun, kept);
     return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
   }
 
@@ -63,6 +78,7 @@ public final class Reaper {
       String filter,
       Predicate<Map<String, String>> select,
       boolean graceful,
+      boolean dryRun,
       List<String> kept) {
     List<Container> containers =
         client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec();
@@ -72,6 +88,11 @@ public final class Reaper {
         continue;
       }
       String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
+      if (dryRun) {
+        removals.add(
+            CompletableFuture.completedFuture(name.startsWith("/") ? name.substring(1) : name));
+        continue;
+      }
       removals.add(
           CompletableFuture.supplyAsync(() -> removeContainer(client, c, name, graceful, kept)));
     }
@@ -103,10 +124,15 @@ public final class Reaper {
       DockerClient client,
       String filter,
       Predicate<Map<String, String>> select,
+      boolean dryRun,
       List<String> kept) {
     List<String> removedNetworks = new ArrayList<>();
     for (Network n : client.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
       if (!select.test(n.getLabels())) {
+        continue;
+      }
+      if (dryRun) {
+        removedNetworks.add(n.getName());
         continue;
       }
       try {
@@ -125,12 +151,17 @@ public final class Reaper {
       DockerClient client,
       String filter,
       Predicate<Map<String, String>> select,
+      boolean dryRun,
       List<String> kept) {
     List<String> removedVolumes = new ArrayList<>();
     List<InspectVolumeResponse> volumes =
         client.listVolumesCmd().withFilter("label", List.of(filter)).exec().getVolumes();
     for (InspectVolumeResponse v : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
       if (!select.test(v.getLabels())) {
+        continue;
+      }
+      if (dryRun) {
+        removedVolumes.add(v.getName());
         continue;
       }
       try {

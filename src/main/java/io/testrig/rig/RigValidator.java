@@ -36,6 +36,9 @@ final class RigValidator {
   /** Names usable as a Jinja identifier and as part of a compose project or file name. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
+  /** {@code stack.services.<name>.reload}: restart, or a signal as docker kill -s takes it. */
+  private static final Pattern RELOAD = Pattern.compile("restart|SIG[A-Z0-9+-]{2,12}");
+
   private final RigLoader.LineIndex index;
   private final Path file;
 
@@ -182,6 +185,10 @@ final class RigValidator {
             (name, s) -> {
               String at = "stack.services." + name;
               require(s != null, at, "must be a mapping");
+              require(
+                  s.reload() == null || RELOAD.matcher(s.reload()).matches(),
+                  at + ".reload",
+                  "must be restart or a signal name such as SIGHUP");
               ProbeSpec p = s.probe();
               if (p != null) {
                 int set =

@@ -46,8 +46,11 @@ public record StackSpec(
   /**
    * @param probe how to tell the service is ready when it has no healthcheck
    * @param timeout readiness timeout for this service
+   * @param reload what {@code testrig reload} does when the service's rendered files changed: a
+   *     signal name ({@code SIGHUP}, {@code SIGUSR1}, ...) sent with {@code docker compose kill
+   *     -s}, or {@code restart}; null: nothing, it only says so
    */
-  public record ServiceSpec(ProbeSpec probe, Duration timeout) {}
+  public record ServiceSpec(ProbeSpec probe, Duration timeout, String reload) {}
 
   /**
    * Exactly one of: {@code tcp} (container port), {@code http} (URL seen from inside the stack
