@@ -5,7 +5,6 @@ import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.Stack;
 import io.testrig.compose.StackOptions;
 import io.testrig.compose.StackService;
-import io.testrig.core.Durations;
 import io.testrig.dev.Services;
 import io.testrig.dev.StackInfo;
 import io.testrig.dev.StackTarget;
@@ -86,14 +85,14 @@ final class UpCommand implements Callable<Integer> {
               .withStateDir(dir.path());
       Stack stack = StackService.up(engine, r, opts);
       stack.detach();
-      Instant expires = Instant.now().plus(ttl);
+      Instant expires = Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       KeepMarker.write(
           dir.path(),
           new KeepMarker(stack.projectName(), expires, r.file().toAbsolutePath().toString()));
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
       out.printf(
           "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
-          stack.projectName(), ready, expires, Durations.approx(ttl), stack.projectName());
+          stack.projectName(), ready, expires, StackInfo.compact(ttl), stack.projectName());
       StackTarget target =
           new StackTarget(
               r,

@@ -55,6 +55,12 @@ public final class StackInfo {
     out.println("remove:   testrig down " + sel);
   }
 
+  /** A duration as {@code --ttl} takes it: {@code 4h}, {@code 90m}, {@code 45s}. */
+  public static String compact(Duration d) {
+    long s = d.toSeconds();
+    return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+  }
+
   /** {@code logs} takes the rig file as {@code --file}: its {@code -f} is {@code --follow}. */
   private static String logsSel(StackTarget t) {
     return t.selector(false).replaceFirst("^-f ", "--file ") + " [SERVICE] [-f]";

@@ -90,6 +90,7 @@ class RigLoaderTest {
         "templates:\\n  - to: x|/repo/testrig.yml:2: templates[0].from: is required",
         "templates:\\n  - from: x\\n    to: ../etc|/repo/testrig.yml:3: templates[0].to: must be a path inside the run directory",
         "stack:\\n  services:\\n    api:\\n      probe: {tcp: 1, log: x}|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
+        "stack:\\n  services:\\n    api: {reload: HUP}|/repo/testrig.yml:3: stack.services.api.reload: must be restart or a signal name such as SIGHUP",
         "suites:\\n  - {name: a, service: x, image: y}|/repo/testrig.yml:2: suites[0]: needs exactly one of service, image or junit",
         "suites:\\n  - {name: a, service: x}\\n  - {name: a, service: y}|/repo/testrig.yml:3: suites[1].name: 'a' is used twice",
         "matrix:\\n  pg: []|/repo/testrig.yml:2: matrix.pg: must be a non-empty list",
