@@ -52,16 +52,31 @@ ENV JAVA_HOME=/opt/java \
 COPY target/image/junit-platform-console-standalone.jar target/testrig.jar /opt/testrig/
 COPY docker/testrig /usr/local/bin/testrig
 # AppCDS (https://docs.oracle.com/en/java/javase/21/vm/class-data-sharing.html): list the classes
-# a `testrig validate` run loads, then dump a static archive of them. Static, not a dynamic
-# -XX:ArchiveClassesAtExit archive: picocli is compiled for Java 5 and a dynamic archive skips such
-# "old" classes once linked, a static dump takes them. Same jar path at dump and use, as CDS needs.
-RUN mkdir -p /tmp/cds && printf 'name: cds\n' >/tmp/cds/testrig.yml \
- && java -XX:DumpLoadedClassList=/tmp/cds/classes.lst -XX:+UseSerialGC \
-      -jar /opt/testrig/testrig.jar validate -f /tmp/cds/testrig.yml \
+# testrig loads on its real command paths, then dump a static archive of them. The training runs
+# `validate`, `render` (jinjava), `certs` (BouncyCastle) on a small rig, and `up`, `run`, `down`
+# against an engine socket that does not exist (docker-java, its HTTP client and Jackson up to the
+# first request; no engine answers inside `docker build`); the lists are merged without their
+# per-run ids. Static, not a dynamic -XX:ArchiveClassesAtExit archive: picocli is compiled for
+# Java 5 and a dynamic archive skips such "old" classes, a static dump takes them; and a CI job
+# starts from a fresh container, so an archive made on first use would be paid for by every job.
+# Same jar path at dump and use, as CDS needs. Nothing the runs write stays in the image.
+RUN mkdir -p /tmp/cds/rig/templates && cd /tmp/cds/rig \
+ && printf '%s\n' 'name: cds' 'templates: [{from: templates}]' 'certs: {issue: {db: {dns: [db]}}}' \
+      'stack: {files: [compose.yml]}' 'suites: [{name: s, service: db}]' >testrig.yml \
+ && printf 'services:\n  db:\n    image: cds\n' >compose.yml \
+ && echo 'password={{ password.db.app | b64encode }}' >templates/app.conf.j2 \
+ && e='--start-engine never --engine-wait 0s' && n=0 \
+ && for cmd in 'validate -f testrig.yml' 'render -f testrig.yml --run-dir /tmp/cds/run' \
+      'certs -f testrig.yml --run-dir /tmp/cds/run' "up -f testrig.yml --run-dir /tmp/cds/run $e" \
+      "run -f testrig.yml --artifacts /tmp/cds/art $e" "down -p cds --artifacts /tmp/cds/art $e"; do \
+      n=$((n + 1)); DOCKER_HOST=unix:///tmp/cds/no-engine.sock java -XX:+UseSerialGC \
+        -XX:DumpLoadedClassList=/tmp/cds/$n.lst -jar /opt/testrig/testrig.jar $cmd >/dev/null 2>&1 \
+      || true; done \
+ && cat /tmp/cds/*.lst | sed 's/ id: [0-9]*$//' | awk '!/^#/ && !seen[$0]++' >/tmp/cds/classes.lst \
  && java -Xshare:dump -XX:SharedClassListFile=/tmp/cds/classes.lst -XX:+UseSerialGC \
       -XX:SharedArchiveFile=/opt/testrig/testrig.jsa -cp /opt/testrig/testrig.jar >/tmp/cds/dump.log 2>&1 \
  || { cat /tmp/cds/dump.log; exit 1; } \
- && rm -rf /tmp/cds && testrig --version
+ && cd / && rm -rf /tmp/cds && testrig --version
 # Shell completion for interactive use (`docker run -it … bash`): picocli writes it from the
 # command tree; Debian's bash reads /etc/bash.bashrc in every interactive shell.
 RUN mkdir -p /etc/bash_completion.d \

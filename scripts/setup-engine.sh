@@ -28,7 +28,16 @@ if ! engine_up; then
   command -v dockerd >/dev/null || apt_install docker.io iptables
   if ! pgrep -x dockerd >/dev/null; then
     log "starting dockerd"
-    nohup dockerd >/var/log/dockerd.log 2>&1 &
+    # Close every inherited descriptor above 2 first: run as `flock /tmp/testrig-engine.lock bash
+    # scripts/setup-engine.sh`, the lock's descriptor would otherwise stay open in dockerd (and
+    # containerd) for their lifetime, and every later `flock` on the engine lock waits forever.
+    (
+      for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+      done
+      exec nohup dockerd </dev/null >/var/log/dockerd.log 2>&1
+    ) &
   fi
   for _ in $(seq 1 60); do engine_up && break; sleep 0.5; done
   engine_up || { log "dockerd did not answer within 30 s; see /var/log/dockerd.log"; tail -20 /var/log/dockerd.log >&2; exit 3; }

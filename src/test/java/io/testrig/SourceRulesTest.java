@@ -1,6 +1,7 @@
 package io.testrig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,33 @@ class SourceRulesTest {
   void noImageListingByTheIgnoredNameFilter() throws IOException {
     String banned = "withImage" + "NameFilter(";
     assertEquals(List.of(), javaFilesContaining(banned));
+  }
+
+  /**
+   * docker-java is the Docker adapter's business only (issue 8): orchestration talks to {@code
+   * io.testrig.backend.Backend}, so a second backend or the unit tests' fake can stand in for it.
+   */
+  @Test
+  void dockerJavaOnlyInTheDockerAdapter() throws IOException {
+    Path adapter = Path.of("src", "main", "java", "io", "testrig", "backend", "docker");
+    List<Path> outside;
+    try (Stream<Path> files = Files.walk(Path.of("src", "main"))) {
+      outside =
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(p -> !p.startsWith(adapter))
+              .filter(p -> read(p).contains("com.github." + "dockerjava"))
+              .sorted()
+              .toList();
+    }
+    assertEquals(List.of(), outside);
+    try (Stream<Path> files = Files.walk(adapter)) {
+      // The rule must look at something: the adapter itself does use docker-java.
+      assertTrue(
+          files
+              .filter(Files::isRegularFile)
+              .anyMatch(p -> read(p).contains("import com.github." + "dockerjava")));
+    }
   }
 
   static List<Path> javaFilesContaining(String text) throws IOException {

@@ -56,7 +56,7 @@ final class EngineStartCommand implements Callable<Integer> {
       out.println(
           (s.started() ? "started dockerd; " : "already running; ")
               + "Docker "
-              + engine.version().getVersion()
+              + engine.version().version()
               + " answers at "
               + engine.host());
     }

@@ -24,17 +24,17 @@ final class EngineStatusCommand implements Callable<Integer> {
       out.println("host:    " + engine.host());
       out.println(
           "server:  Docker "
-              + engine.version().getVersion()
+              + engine.version().version()
               + " (API "
-              + engine.version().getApiVersion()
+              + engine.version().apiVersion()
               + ")");
       out.println(
           "api:     "
               + engine.apiVersion()
               + " pinned (tested up to "
-              + Engine.TESTED_API.getVersion()
+              + Engine.TESTED_API
               + ", minimum "
-              + Engine.MINIMUM_API.getVersion()
+              + Engine.MINIMUM_API
               + ")");
       out.println("compose: " + StackService.composeVersion(engine));
     }

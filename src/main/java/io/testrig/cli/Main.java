@@ -1,5 +1,6 @@
 package io.testrig.cli;
 
+import io.testrig.core.CallCount;
 import io.testrig.core.ExitCode;
 import io.testrig.core.RedactingWriter;
 import io.testrig.core.Redactor;
@@ -19,6 +20,7 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(args, out, err);
+    CallCount.report(System.getenv(CallCount.ENV), err);
     out.flush();
     err.flush();
     System.exit(code);
@@ -26,7 +28,7 @@ public final class Main {
 
   /** Runs testrig with the given writers; tests call this instead of swapping System.out. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = commandLine(out, err);
+    CommandLine cl = commandLine(out, err, args);
     try {
       return cl.execute(args);
     } catch (StackOverflowError | OutOfMemoryError e) {
@@ -51,11 +53,32 @@ public final class Main {
    * Redactor}), so no subcommand can print one by accident.
    */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, null);
+  }
+
+  /**
+   * The command line for {@code args}: with only the subcommand they name when they name one (the
+   * others' models are never built), else with all of them (help, completion, a typo's error).
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
     Redactor redactor = new Redactor();
     TestrigCommand root = new TestrigCommand(redactor);
     CommandLine cl = new CommandLine(root);
-    // `testrig exec db ls -la`: everything after the service is the command, options included.
-    cl.getSubcommands().get("exec").setStopAtPositional(true);
+    String wanted = firstPositional(args);
+    boolean one =
+        wanted != null
+            && !wanted.equals("generate-completion")
+            && TestrigCommand.SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(wanted));
+    for (Class<?> c : TestrigCommand.SUBCOMMANDS) {
+      if (!one || name(c).equals(wanted)) {
+        cl.addSubcommand(c);
+      }
+    }
+    if (cl.getSubcommands().containsKey("exec")) {
+      // `testrig exec db ls -la`: everything after the service is the command, options included.
+      cl.getSubcommands().get("exec").setStopAtPositional(true);
+    }
+    // After the subcommands: picocli hands writers and handlers only to those present.
     cl.setOut(new PrintWriter(new RedactingWriter(out, redactor), true));
     cl.setErr(new PrintWriter(new RedactingWriter(err, redactor), true));
     cl.setExecutionExceptionHandler(
@@ -79,7 +102,7 @@ public final class Main {
           return code.code();
         });
     cl.setParameterExceptionHandler(
-        (ex, args) -> {
+        (ex, unmatched) -> {
           PrintWriter e = ex.getCommandLine().getErr();
           e.println("testrig: " + ex.getMessage());
           e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
@@ -87,6 +110,23 @@ public final class Main {
           return ExitCode.BAD_INPUT.code();
         });
     return cl;
+  }
+
+  private static String name(Class<?> command) {
+    return command.getAnnotation(CommandLine.Command.class).name();
+  }
+
+  /** The first argument that is not an option (the root's options take no value), or null. */
+  static String firstPositional(String[] args) {
+    if (args == null) {
+      return null;
+    }
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /**

@@ -34,6 +34,6 @@ final class StackSelect {
   }
 
   static ProjectCompose compose(StackTarget t, Engine engine, Redactor redactor) {
-    return ProjectCompose.of(t.project(), engine.environment(), redactor);
+    return ProjectCompose.of(engine.backend(), t.project(), engine.environment(), redactor);
   }
 }

@@ -101,7 +101,8 @@ final class UpCommand implements Callable<Integer> {
               stack.projectName(),
               KeepMarker.read(dir.path(), stack.projectName()));
       ProjectCompose compose =
-          ProjectCompose.of(stack.projectName(), engine.environment(), root.redactor);
+          ProjectCompose.of(
+              engine.backend(), stack.projectName(), engine.environment(), root.redactor);
       StackInfo.print(out, target, Services.of(compose), store.entries().size(), Instant.now());
       out.println(stack.projectName());
     } catch (RuntimeException | Error e) {

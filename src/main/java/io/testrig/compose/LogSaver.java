@@ -1,9 +1,9 @@
 package io.testrig.compose;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
+import io.testrig.backend.Backend;
+import io.testrig.backend.BackendException;
+import io.testrig.backend.LogOptions;
+import io.testrig.backend.Subscription;
 import io.testrig.core.Redactor;
 import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
@@ -12,10 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Saves each service's log with the engine's timestamps, redacted, as {@code <dir>/<service>.log}
@@ -32,7 +32,7 @@ final class LogSaver {
    * 10).
    */
   static void save(
-      DockerClient client, Map<String, List<String>> containers, Path dir, Redactor redactor) {
+      Backend client, Map<String, List<String>> containers, Path dir, Redactor redactor) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -68,28 +68,20 @@ final class LogSaver {
     return String.valueOf(e.getMessage());
   }
 
-  static String read(DockerClient client, String containerId) {
+  static String read(Backend client, String containerId) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (ResultCallback.Adapter<Frame> cb =
-        client
-            .logContainerCmd(containerId)
-            .withStdOut(true)
-            .withStdErr(true)
-            .withTimestamps(true)
-            .exec(
-                new ResultCallback.Adapter<>() {
-                  @Override
-                  public void onNext(Frame f) {
-                    synchronized (buf) {
-                      buf.writeBytes(f.getPayload());
-                    }
-                  }
-                })) {
-      cb.awaitCompletion(30, TimeUnit.SECONDS);
-    } catch (NotFoundException e) {
+    try (Subscription s =
+        client.logs(
+            containerId,
+            new LogOptions(true, false),
+            chunk -> {
+              synchronized (buf) {
+                buf.writeBytes(chunk.bytes());
+              }
+            })) {
+      s.await(Duration.ofSeconds(30));
+    } catch (BackendException.NotFound e) {
       return "";
-    } catch (IOException e) {
-      // Keep what arrived.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,5 +1,7 @@
 package io.testrig.compose;
 
+import io.testrig.backend.Backend;
+import io.testrig.backend.ComposeProject;
 import io.testrig.core.Exec;
 import io.testrig.core.Redactor;
 import java.nio.file.Files;
@@ -17,13 +19,19 @@ import java.util.Map;
  * #withFiles} adds the rig's files for {@code config}.
  */
 public final class ProjectCompose {
+  private final Backend backend;
   private final String project;
   private final Map<String, String> env;
   private final Redactor redactor;
   private final List<Path> files;
 
   private ProjectCompose(
-      String project, Map<String, String> env, Redactor redactor, List<Path> files) {
+      Backend backend,
+      String project,
+      Map<String, String> env,
+      Redactor redactor,
+      List<Path> files) {
+    this.backend = backend;
     this.project = project;
     this.env = Map.copyOf(env);
     this.redactor = redactor;
@@ -33,8 +41,9 @@ public final class ProjectCompose {
   /**
    * @param engineEnv the engine's environment ({@code Engine.environment()}: host, TLS, API)
    */
-  public static ProjectCompose of(String project, Map<String, String> engineEnv, Redactor r) {
-    return new ProjectCompose(project, engineEnv, r, List.of());
+  public static ProjectCompose of(
+      Backend backend, String project, Map<String, String> engineEnv, Redactor r) {
+    return new ProjectCompose(backend, project, engineEnv, r, List.of());
   }
 
   /**
@@ -49,7 +58,7 @@ public final class ProjectCompose {
     }
     Map<String, String> e = new LinkedHashMap<>(env);
     e.put("TESTRIG_RUN_DIR", runDir.toString());
-    return new ProjectCompose(project, e, redactor, all);
+    return new ProjectCompose(backend, project, e, redactor, all);
   }
 
   public String project() {
@@ -58,13 +67,11 @@ public final class ProjectCompose {
 
   /** The full command line: the compose binary, {@code -p PROJECT}, files, then {@code args}. */
   public List<String> command(List<String> args) {
-    List<String> cmd = new ArrayList<>(ComposeCli.binary(env));
-    cmd.add("--project-name");
-    cmd.add(project);
-    for (Path f : files) {
-      cmd.add("--file");
-      cmd.add(f.toString());
-    }
+    List<String> cmd =
+        new ArrayList<>(
+            backend
+                .compose(new ComposeProject(project, files, List.of(), env, redactor))
+                .command());
     cmd.addAll(args);
     return cmd;
   }

@@ -1,7 +1,7 @@
 package io.testrig.compose;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
+import io.testrig.backend.BackendException;
+import io.testrig.backend.ContainerInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class ServiceWatch implements AutoCloseable {
 
   ServiceWatch(Stack stack) {
     this.stack = stack;
-    this.events = new EventWatch(stack.client(), stack.projectName());
+    this.events = new EventWatch(stack.backend(), stack.projectName());
     Set<String> longRunning = new TreeSet<>();
     for (ServiceStatus s : stack.services()) {
       if (s.state() == ServiceStatus.State.READY) {
@@ -39,7 +39,7 @@ public final class ServiceWatch implements AutoCloseable {
       }
     }
     try {
-      Stack.containersByService(stack.client(), stack.projectName())
+      Stack.containersByService(stack.backend(), stack.projectName())
           .forEach(
               (service, ids) -> {
                 if (longRunning.contains(service)) {
@@ -71,14 +71,14 @@ public final class ServiceWatch implements AutoCloseable {
   }
 
   private Death check(String id, String service) {
-    InspectContainerResponse.ContainerState st;
+    ContainerInfo st;
     try {
-      st = stack.client().inspectContainerCmd(id).exec().getState();
-    } catch (NotFoundException e) {
+      st = stack.backend().inspectContainer(id);
+    } catch (BackendException.NotFound e) {
       return death(service, -1, false, "its container was removed");
     }
-    boolean running = Boolean.TRUE.equals(st.getRunning());
-    boolean oom = Boolean.TRUE.equals(st.getOOMKilled());
+    boolean running = st.running();
+    boolean oom = st.oomKilled();
     String evCode = events.exitCode(id);
     if (running) {
       if (evCode == null || "0".equals(evCode)) {
@@ -87,7 +87,7 @@ public final class ServiceWatch implements AutoCloseable {
       long code = parse(evCode);
       return death(service, code, oom, "exited with " + code + " and was restarted");
     }
-    Long code = st.getExitCodeLong();
+    Long code = st.exitCode();
     long c = code == null ? parse(evCode) : code;
     if (c == 0 && !oom) {
       return null;

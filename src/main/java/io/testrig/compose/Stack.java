@@ -1,7 +1,9 @@
 package io.testrig.compose;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
+import io.testrig.backend.Backend;
+import io.testrig.backend.ComposeBackend;
+import io.testrig.backend.LabelFilter;
+import io.testrig.backend.Resource;
 import io.testrig.core.Redactor;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
@@ -28,7 +30,7 @@ public final class Stack implements AutoCloseable {
   private final String project;
   private final String runId;
   private final Map<String, String> labels;
-  private final ComposeCli compose;
+  private final ComposeBackend compose;
   private final List<String> profiles;
   private final List<String> networks;
   private final Path artifactDir;
@@ -47,7 +49,7 @@ public final class Stack implements AutoCloseable {
       String project,
       String runId,
       Map<String, String> labels,
-      ComposeCli compose,
+      ComposeBackend compose,
       List<String> profiles,
       List<String> networks,
       Path artifactDir,
@@ -92,8 +94,9 @@ public final class Stack implements AutoCloseable {
         .orElse(networks.isEmpty() ? null : networks.get(0));
   }
 
-  public DockerClient client() {
-    return engine.client();
+  /** The backend the stack lives on (the watch and the log saver use it). */
+  Backend backend() {
+    return engine.backend();
   }
 
   /** One status per enabled service, in model order. */
@@ -111,7 +114,7 @@ public final class Stack implements AutoCloseable {
    * "tests")}.
    */
   public List<String> composeCommand(String... args) {
-    List<String> cmd = new ArrayList<>(compose.base());
+    List<String> cmd = new ArrayList<>(compose.command());
     for (String p : profiles) {
       cmd.add("--profile");
       cmd.add(p);
@@ -131,7 +134,7 @@ public final class Stack implements AutoCloseable {
    */
   public void saveLogs() {
     LogSaver.save(
-        engine.client(), containersByService(engine.client(), project), logsDir(), redactor);
+        engine.backend(), containersByService(engine.backend(), project), logsDir(), redactor);
   }
 
   /**
@@ -175,7 +178,7 @@ public final class Stack implements AutoCloseable {
       // Removal must still happen; the caller reports the failure (logsProblem).
       logsProblem = redactor.redact(String.valueOf(e.getMessage()));
     }
-    removed = remove(engine.client(), project, runId, graceful);
+    removed = remove(engine.backend(), project, runId, graceful);
     teardownTime = Duration.ofNanos(System.nanoTime() - t0);
     closed = true;
     deleteOverride();
@@ -226,7 +229,7 @@ public final class Stack implements AutoCloseable {
     close();
     try {
       Reaper.removeUntilQuiet(
-          engine.client(),
+          engine.backend(),
           Labels.COMPOSE_PROJECT,
           project,
           Duration.ofSeconds(1),
@@ -256,7 +259,11 @@ public final class Stack implements AutoCloseable {
 
   /** Removes a project's and a run's resources (also what {@code testrig down -p} uses). */
   public static Reaper.Removed remove(
-      DockerClient client, String project, String runId, boolean graceful) {
+      Engine engine, String project, String runId, boolean graceful) {
+    return remove(engine.backend(), project, runId, graceful);
+  }
+
+  static Reaper.Removed remove(Backend client, String project, String runId, boolean graceful) {
     Reaper.Removed a = Reaper.remove(client, Labels.COMPOSE_PROJECT, project, l -> true, graceful);
     if (runId == null) {
       return a;
@@ -276,24 +283,17 @@ public final class Stack implements AutoCloseable {
   }
 
   /** The project's service containers (not one-off ones), by service, sorted by name. */
-  static Map<String, List<String>> containersByService(DockerClient client, String project) {
-    List<Container> list =
-        client
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
-            .exec();
+  static Map<String, List<String>> containersByService(Backend client, String project) {
     Map<String, TreeMap<String, String>> byService = new TreeMap<>();
-    for (Container c : list) {
-      Map<String, String> l = c.getLabels();
+    for (Resource c : client.listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project))) {
+      Map<String, String> l = c.labels();
       if ("True".equalsIgnoreCase(l.get(Labels.COMPOSE_ONEOFF))
           || l.get(Labels.COMPOSE_SERVICE) == null) {
         continue;
       }
-      String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
       byService
           .computeIfAbsent(l.get(Labels.COMPOSE_SERVICE), k -> new TreeMap<>())
-          .put(name, c.getId());
+          .put(c.name(), c.id());
     }
     Map<String, List<String>> out = new LinkedHashMap<>();
     byService.forEach((s, m) -> out.put(s, List.copyOf(m.values())));

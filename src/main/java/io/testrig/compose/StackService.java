@@ -1,6 +1,10 @@
 package io.testrig.compose;
 
-import com.github.dockerjava.api.exception.NotFoundException;
+import io.testrig.backend.Backend;
+import io.testrig.backend.ComposeBackend;
+import io.testrig.backend.ComposeProject;
+import io.testrig.backend.LabelFilter;
+import io.testrig.backend.Resource;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
@@ -57,30 +61,25 @@ public final class StackService {
 
     Map<String, String> env = new LinkedHashMap<>(engine.environment());
     env.putAll(opts.env());
-    ComposeModel model = preflight(project, files, envFiles, env, opts.redactor());
+    ComposeProject plain = new ComposeProject(project, files, envFiles, env, opts.redactor());
+    ComposeModel model = preflight(engine.backend(), plain);
     checkServices(model, spec, where);
     List<String> enabled = model.enabledServices(spec.profiles());
 
     LabelOverride override =
         LabelOverride.write(opts.stateDir(), project, model.labelOverride(labels));
-    List<Path> withOverride = new ArrayList<>(files);
-    withOverride.add(override.file());
-    ComposeCli compose = new ComposeCli(project, withOverride, envFiles, env, opts.redactor());
+    ComposeBackend compose = engine.backend().compose(withOverride(plain, override));
     Stack stack = newStack(engine, naming, labels, compose, model, spec, opts, override);
     if (opts.shutdownHook()) {
       stack.hook();
     }
     try {
-      List<String> profileArgs = profileArgs(spec);
-      build(compose, spec, profileArgs, opts.redactor());
-      create(engine, compose, model, enabled, profileArgs, opts.redactor());
+      build(compose, spec, opts.redactor());
+      create(engine.backend(), compose, model, enabled, spec, opts.redactor());
       List<ServiceStatus> statuses = bringUp(engine, project, model, enabled, spec, opts);
       stack.services(statuses);
       failOnFailedService(stack, statuses);
       return stack;
-    } catch (StackFailedException e) {
-      stack.close();
-      throw e;
     } catch (InterruptedException e) {
       stack.close();
       Thread.currentThread().interrupt();
@@ -90,6 +89,13 @@ public final class StackService {
       stack.close();
       throw e;
     }
+  }
+
+  /** The project with the label override file added after the rig's compose files. */
+  private static ComposeProject withOverride(ComposeProject p, LabelOverride override) {
+    List<Path> files = new ArrayList<>(p.files());
+    files.add(override.file());
+    return new ComposeProject(p.name(), files, p.envFiles(), p.env(), p.redactor());
   }
 
   /** The rig's compose files, resolved; a template or a missing file is bad input. */
@@ -151,22 +157,15 @@ public final class StackService {
    * {@code docker compose config --format json} with every profile enabled: validates the files (an
    * invalid one is bad input) and returns the resolved model.
    */
-  private static ComposeModel preflight(
-      String project,
-      List<Path> files,
-      List<Path> envFiles,
-      Map<String, String> env,
-      Redactor redactor) {
-    ComposeCli preflight = new ComposeCli(project, files, envFiles, env, redactor);
-    Exec.Result config =
-        preflight.run(CONFIG_TIMEOUT, List.of("--profile", "*", "config", "--format", "json"));
+  private static ComposeModel preflight(Backend backend, ComposeProject project) {
+    Exec.Result config = backend.compose(project).config(CONFIG_TIMEOUT);
     if (!config.ok()) {
-      List<String> names = files.stream().map(Path::toString).toList();
+      List<String> names = project.files().stream().map(Path::toString).toList();
       throw TestrigException.badInput(
           "invalid compose file ("
               + String.join(", ", names)
               + "): "
-              + firstLine(redactor.redact(config.stderr())));
+              + firstLine(project.redactor().redact(config.stderr())));
     }
     return ComposeModel.parse(config.stdout());
   }
@@ -192,7 +191,7 @@ public final class StackService {
       Engine engine,
       Naming naming,
       Map<String, String> labels,
-      ComposeCli compose,
+      ComposeBackend compose,
       ComposeModel model,
       StackSpec spec,
       StackOptions opts,
@@ -222,25 +221,12 @@ public final class StackService {
         override);
   }
 
-  private static List<String> profileArgs(StackSpec spec) {
-    List<String> profileArgs = new ArrayList<>();
-    for (String p : spec.profiles()) {
-      profileArgs.add("--profile");
-      profileArgs.add(p);
-    }
-    return profileArgs;
-  }
-
   /** {@code docker compose build} for the rig's {@code stack.build} services, if any. */
-  private static void build(
-      ComposeCli compose, StackSpec spec, List<String> profileArgs, Redactor redactor) {
+  private static void build(ComposeBackend compose, StackSpec spec, Redactor redactor) {
     if (spec.build().isEmpty()) {
       return;
     }
-    List<String> args = new ArrayList<>(profileArgs);
-    args.add("build");
-    args.addAll(spec.build());
-    Exec.Result b = compose.run(BUILD_TIMEOUT, args);
+    Exec.Result b = compose.build(spec.profiles(), spec.build(), BUILD_TIMEOUT);
     if (!b.ok()) {
       throw new StackFailedException(
           "building "
@@ -254,18 +240,16 @@ public final class StackService {
 
   /** {@code docker compose up --no-start}: creates every container, network and volume. */
   private static void create(
-      Engine engine,
-      ComposeCli compose,
+      Backend backend,
+      ComposeBackend compose,
       ComposeModel model,
       List<String> enabled,
-      List<String> profileArgs,
+      StackSpec spec,
       Redactor redactor) {
-    List<String> args = new ArrayList<>(profileArgs);
-    args.addAll(List.of("up", "--no-start"));
-    Exec.Result created = compose.run(CREATE_TIMEOUT, args);
+    Exec.Result created = compose.create(spec.profiles(), CREATE_TIMEOUT);
     if (!created.ok()) {
       throw new StackFailedException(
-          createFailure(engine, model, enabled, redactor.redact(created.stderr())),
+          createFailure(backend, model, enabled, redactor.redact(created.stderr())),
           List.of(),
           null);
     }
@@ -280,8 +264,8 @@ public final class StackService {
       StackSpec spec,
       StackOptions opts)
       throws InterruptedException {
-    try (EventWatch events = new EventWatch(engine.client(), project)) {
-      Map<String, List<String>> containers = Stack.containersByService(engine.client(), project);
+    try (EventWatch events = new EventWatch(engine.backend(), project)) {
+      Map<String, List<String>> containers = Stack.containersByService(engine.backend(), project);
       return new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
     }
   }
@@ -329,16 +313,14 @@ public final class StackService {
 
   /** Names the service whose image is missing, when that is why {@code up --no-start} failed. */
   private static String createFailure(
-      Engine engine, ComposeModel model, List<String> enabled, String stderr) {
+      Backend backend, ComposeModel model, List<String> enabled, String stderr) {
     List<String> missing = new ArrayList<>();
     for (String s : enabled) {
       String image = model.image(s);
       if (image == null || model.hasBuild(s)) {
         continue;
       }
-      try {
-        engine.client().inspectImageCmd(image).exec();
-      } catch (NotFoundException e) {
+      if (!backend.imageExists(image)) {
         missing.add("service '" + s + "': image '" + image + "'");
       }
     }
@@ -364,41 +346,30 @@ public final class StackService {
    * to report.
    */
   public static Down down(Engine engine, String project, Path artifactDir, Redactor redactor) {
+    Backend backend = engine.backend();
     String runId = null;
-    for (var c :
-        engine
-            .client()
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
-            .exec()) {
-      runId = c.getLabels().getOrDefault(Labels.RUN_ID, runId);
+    for (Resource c : backend.listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project))) {
+      runId = c.labels().getOrDefault(Labels.RUN_ID, runId);
     }
     String logs = null;
     try {
       LogSaver.save(
-          engine.client(),
-          Stack.containersByService(engine.client(), project),
+          backend,
+          Stack.containersByService(backend, project),
           artifactDir.resolve("logs"),
           redactor);
     } catch (RuntimeException e) {
       logs = redactor.redact(String.valueOf(e.getMessage()));
     }
-    return new Down(Stack.remove(engine.client(), project, runId, false), logs);
+    return new Down(Stack.remove(backend, project, runId, false), logs);
   }
 
   /** Compose projects of testrig stacks brought up from {@code rigFile}. */
   public static List<String> projectsOf(Engine engine, Path rigFile) {
     String path = rigFile.toAbsolutePath().normalize().toString();
     java.util.Set<String> out = new java.util.TreeSet<>();
-    for (var c :
-        engine
-            .client()
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(Labels.RIG, path))
-            .exec()) {
-      String p = c.getLabels().get(Labels.COMPOSE_PROJECT);
+    for (Resource c : engine.backend().listContainers(LabelFilter.of(Labels.RIG, path))) {
+      String p = c.labels().get(Labels.COMPOSE_PROJECT);
       if (p != null) {
         out.add(p);
       }
@@ -416,7 +387,7 @@ public final class StackService {
 
   /** {@code docker compose version} of the compose testrig uses with this engine. */
   public static String composeVersion(Engine engine) {
-    return ComposeCli.version(engine.environment());
+    return engine.backend().composeVersion();
   }
 
   static String firstLine(String s) {

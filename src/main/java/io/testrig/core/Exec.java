@@ -82,6 +82,7 @@ public final class Exec {
   /** Runs a command, feeding {@code stdin} (may be null), and returns its result. */
   public Result run(List<String> command, Duration timeout, byte[] stdin) {
     requireOnPath(command.get(0));
+    CallCount.process(command);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(environment);
     if (workDir != null) {

@@ -1,63 +1,56 @@
 package io.testrig.engine;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Version;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
-import io.testrig.core.ExitCode;
-import io.testrig.core.TestrigException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.testrig.backend.Backend;
+import io.testrig.backend.docker.DockerBackend;
+import io.testrig.backend.docker.DockerConnect;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * A connection to the Docker engine named by DOCKER_HOST (default {@code
+ * A connection to a container engine: the {@link Backend} orchestration talks to, and where it is.
+ * {@link #connect} reaches the Docker engine named by DOCKER_HOST (default {@code
  * unix:///var/run/docker.sock}), with TLS from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH as docker:dind's
- * {@code /certs/client} layout provides. The API version is pinned to min(server, {@link
- * #TESTED_API}) so a newer engine never gets requests testrig was not tested with.
+ * {@code /certs/client} layout provides; the API version is pinned to min(server, {@link
+ * #TESTED_API}) so a newer engine never gets requests testrig was not tested with. Unit tests wrap
+ * a fake backend with {@link #of}.
  */
 public final class Engine implements AutoCloseable {
   /** Highest API version testrig is tested against (Docker 26 inside the builder image). */
-  public static final RemoteApiVersion TESTED_API = RemoteApiVersion.VERSION_1_44;
+  public static final String TESTED_API = DockerConnect.TESTED_API;
 
   /** Lowest API version testrig supports: Docker 20.10 (Debian bookworm's docker.io). */
-  public static final RemoteApiVersion MINIMUM_API = RemoteApiVersion.VERSION_1_41;
+  public static final String MINIMUM_API = DockerConnect.MINIMUM_API;
 
   /** Where Docker's own CLI looks when DOCKER_HOST is unset. */
-  public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+  public static final String DEFAULT_HOST = DockerConnect.DEFAULT_HOST;
 
-  /** What DOCKER_CERT_PATH must hold, as docker:dind's /certs/client does. */
-  private static final List<String> CERT_FILES = List.of("ca.pem", "cert.pem", "key.pem");
+  /** The server's version and API version as it reported them. */
+  public record Version(String version, String apiVersion) {}
 
-  private final DockerClient client;
-  private final DockerHttpClient http;
+  private final Backend backend;
   private final String host;
   private final Version version;
-  private final RemoteApiVersion pinned;
+  private final String apiVersion;
   private final Map<String, String> environment;
 
   private Engine(
-      DockerClient client,
-      DockerHttpClient http,
+      Backend backend,
       String host,
       Version version,
-      RemoteApiVersion pinned,
+      String apiVersion,
       Map<String, String> environment) {
-    this.client = client;
-    this.http = http;
+    this.backend = backend;
     this.host = host;
     this.version = version;
-    this.pinned = pinned;
-    this.environment = environment;
+    this.apiVersion = apiVersion;
+    this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+  }
+
+  /** An engine over any backend (a fake in unit tests), reported as being at {@code host}. */
+  public static Engine of(Backend backend, String host, Map<String, String> environment) {
+    return new Engine(backend, host, new Version("fake", TESTED_API), TESTED_API, environment);
   }
 
   /** Connects using the process environment, waiting up to {@code wait} for the engine. */
@@ -67,132 +60,19 @@ public final class Engine implements AutoCloseable {
 
   /** Connects using {@code env} (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH). */
   public static Engine connect(Map<String, String> env, Duration wait) {
-    String host = env.get("DOCKER_HOST");
-    if (host == null || host.isBlank()) {
-      host = DEFAULT_HOST;
-    }
-    DefaultDockerClientConfig.Builder b =
-        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
-    // As the docker CLI (and so compose, which inherits our environment) reads it: any non-empty
-    // value, "0" included, turns TLS on; it can only enable TLS, never disable it.
-    // https://github.com/docker/cli/blob/master/cli/flags/options.go (dockerTLSVerify)
-    String verify = env.get("DOCKER_TLS_VERIFY");
-    boolean tls = verify != null && !verify.isEmpty();
-    b.withDockerTlsVerify(tls);
-    String certPath = env.get("DOCKER_CERT_PATH");
-    if (certPath == null || certPath.isBlank()) {
-      certPath = System.getProperty("user.home") + "/.docker"; // the docker CLI's default
-    }
-    if (tls) {
-      b.withDockerCertPath(certPath);
-    }
-    Version v = awaitVersion(b, host, tls ? Path.of(certPath) : null, wait);
-    RemoteApiVersion server = RemoteApiVersion.parseConfig(v.getApiVersion());
-    if (!server.isGreaterOrEqual(MINIMUM_API)) {
-      throw new TestrigException(
-          ExitCode.ENGINE_UNAVAILABLE,
-          "engine at "
-              + host
-              + " speaks API "
-              + v.getApiVersion()
-              + ", testrig needs "
-              + MINIMUM_API.getVersion()
-              + " (Docker 20.10) or newer");
-    }
-    RemoteApiVersion pinned = server.isGreater(TESTED_API) ? TESTED_API : server;
-    DockerClientConfig config = b.withApiVersion(pinned).build();
-    DockerHttpClient http = httpClient(config);
-    // The docker CLI (compose) must talk to the same engine with the same API version.
-    Map<String, String> cliEnv = new LinkedHashMap<>();
-    cliEnv.put("DOCKER_HOST", host);
-    cliEnv.put("DOCKER_API_VERSION", pinned.getVersion());
-    if (tls) {
-      cliEnv.put("DOCKER_TLS_VERIFY", "1");
-      cliEnv.put("DOCKER_CERT_PATH", certPath);
-    }
+    DockerBackend docker = DockerConnect.connect(env, wait);
+    DockerBackend.Info i = docker.info();
     return new Engine(
-        DockerClientImpl.getInstance(config, http),
-        http,
-        host,
-        v,
-        pinned,
-        Collections.unmodifiableMap(cliEnv));
+        docker,
+        i.host(),
+        new Version(i.serverVersion(), i.serverApiVersion()),
+        i.apiVersion(),
+        i.cliEnvironment());
   }
 
-  private static Version awaitVersion(
-      DefaultDockerClientConfig.Builder b, String host, Path certPath, Duration wait) {
-    // Unversioned probe: works against any server, old or new. In DinD the daemon and its certs
-    // appear after the job started, so keep trying until the deadline.
-    long deadline = System.nanoTime() + wait.toNanos();
-    Exception last = null;
-    long sleep = 100;
-    do {
-      try {
-        requireCerts(certPath);
-        DockerClientConfig probeConfig = b.withApiVersion(RemoteApiVersion.UNKNOWN_VERSION).build();
-        try (DockerHttpClient http = httpClient(probeConfig);
-            DockerClient c = DockerClientImpl.getInstance(probeConfig, http)) {
-          return c.versionCmd().exec();
-        }
-      } catch (Exception e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(sleep);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new TestrigException(
-            ExitCode.INTERRUPTED, "interrupted while waiting for the engine at " + host);
-      }
-      sleep = Math.min(sleep * 2, 1_000);
-    } while (System.nanoTime() < deadline);
-    String why = last == null ? "no answer" : rootMessage(last);
-    throw new TestrigException(
-        ExitCode.ENGINE_UNAVAILABLE,
-        "no Docker engine answered at " + host + " within " + wait.toSeconds() + " s (" + why + ")",
-        last);
-  }
-
-  /**
-   * With DOCKER_TLS_VERIFY set, docker-java speaks plain HTTP when DOCKER_CERT_PATH lacks any of
-   * ca.pem, cert.pem, key.pem (its LocalDirectorySSLConfig then yields no SSLContext; EngineTlsIT
-   * saw the request reach dockerd's TLS port unencrypted). Refuse instead, as the docker CLI does.
-   */
-  private static void requireCerts(Path certPath) {
-    if (certPath == null) {
-      return;
-    }
-    for (String name : CERT_FILES) {
-      if (!Files.isRegularFile(certPath.resolve(name))) {
-        throw new IllegalStateException(
-            "DOCKER_TLS_VERIFY is set but " + certPath.resolve(name) + " does not exist");
-      }
-    }
-  }
-
-  private static DockerHttpClient httpClient(DockerClientConfig config) {
-    return new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofMinutes(10))
-        .maxConnections(64)
-        .build();
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable r = t;
-    while (r.getCause() != null && r.getCause() != r) {
-      r = r.getCause();
-    }
-    // One line: a server's error body (e.g. dockerd's 400 to plain HTTP on its TLS port) ends in
-    // a newline.
-    String message = r.getMessage() == null ? "" : ": " + r.getMessage().strip();
-    return (r.getClass().getSimpleName() + message).replaceAll("\\s+", " ");
-  }
-
-  public DockerClient client() {
-    return client;
+  /** What orchestration calls: containers, networks, volumes, images, compose steps. */
+  public Backend backend() {
+    return backend;
   }
 
   public String host() {
@@ -201,7 +81,7 @@ public final class Engine implements AutoCloseable {
 
   /** The API version every request uses: min(server, {@link #TESTED_API}). */
   public String apiVersion() {
-    return pinned.getVersion();
+    return apiVersion;
   }
 
   /**
@@ -227,11 +107,6 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      client.close();
-      http.close();
-    } catch (IOException e) {
-      // Closing a finished connection pool; nothing to do about a failure here.
-    }
+    backend.close();
   }
 }

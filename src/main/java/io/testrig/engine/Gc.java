@@ -65,7 +65,7 @@ public final class Gc {
           }
           return Labels.ownerGone(labels.get(Labels.OWNER));
         };
-    return Reaper.remove(engine.client(), Labels.RUN_ID, null, garbage, false, scope.dryRun());
+    return Reaper.remove(engine.backend(), Labels.RUN_ID, null, garbage, false, scope.dryRun());
   }
 
   /** The keep marker of the stack these labels belong to, read once per gc. */

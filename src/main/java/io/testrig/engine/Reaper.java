@@ -1,11 +1,9 @@
 package io.testrig.engine;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectVolumeResponse;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Network;
+import io.testrig.backend.Backend;
+import io.testrig.backend.BackendException;
+import io.testrig.backend.LabelFilter;
+import io.testrig.backend.Resource;
 import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +42,7 @@ public final class Reaper {
    * containers are stopped (10 s, compose's default) before removal; otherwise killed.
    */
   public static Removed remove(
-      DockerClient client,
+      Backend client,
       String key,
       String value,
       Predicate<Map<String, String>> select,
@@ -53,17 +51,17 @@ public final class Reaper {
   }
 
   /**
-   * As {@link #remove(DockerClient, String, String, Predicate, boolean)}; with {@code dryRun}
-   * nothing is removed and the result names what would have been ({@code gc --dry-run}).
+   * As {@link #remove(Backend, String, String, Predicate, boolean)}; with {@code dryRun} nothing is
+   * removed and the result names what would have been ({@code gc --dry-run}).
    */
   public static Removed remove(
-      DockerClient client,
+      Backend client,
       String key,
       String value,
       Predicate<Map<String, String>> select,
       boolean graceful,
       boolean dryRun) {
-    String filter = value == null ? key : key + "=" + value;
+    LabelFilter filter = LabelFilter.of(key, value);
     List<String> kept = new ArrayList<>();
     List<String> removedContainers =
         removeContainers(client, filter, select, graceful, dryRun, kept);
@@ -74,40 +72,36 @@ public final class Reaper {
 
   /** Removes the selected containers in parallel; their names without the leading slash. */
   private static List<String> removeContainers(
-      DockerClient client,
-      String filter,
+      Backend client,
+      LabelFilter filter,
       Predicate<Map<String, String>> select,
       boolean graceful,
       boolean dryRun,
       List<String> kept) {
-    List<Container> containers =
-        client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec();
     List<CompletableFuture<String>> removals = new ArrayList<>();
-    for (Container c : containers) {
-      if (!select.test(c.getLabels())) {
+    for (Resource c : client.listContainers(filter)) {
+      if (!select.test(c.labels())) {
         continue;
       }
-      String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
       if (dryRun) {
-        removals.add(
-            CompletableFuture.completedFuture(name.startsWith("/") ? name.substring(1) : name));
+        removals.add(CompletableFuture.completedFuture(c.name()));
         continue;
       }
-      removals.add(
-          CompletableFuture.supplyAsync(() -> removeContainer(client, c, name, graceful, kept)));
+      removals.add(CompletableFuture.supplyAsync(() -> removeContainer(client, c, graceful, kept)));
     }
     return collect(removals);
   }
 
   /** Stops (graceful) or kills and removes one container; null when it had to be kept. */
   private static String removeContainer(
-      DockerClient client, Container c, String name, boolean graceful, List<String> kept) {
+      Backend client, Resource c, boolean graceful, List<String> kept) {
+    String name = c.name();
     try {
       if (graceful) {
-        client.stopContainerCmd(c.getId()).withTimeout(10).exec();
+        client.stopContainer(c.id(), Duration.ofSeconds(10));
       }
-      client.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
-    } catch (NotFoundException e) {
+      client.removeContainer(c.id());
+    } catch (BackendException.NotFound e) {
       // Already gone: idempotent.
     } catch (RuntimeException e) {
       if (!String.valueOf(e.getMessage()).contains("already in progress")) {
@@ -117,62 +111,60 @@ public final class Reaper {
         return null;
       }
     }
-    return name.startsWith("/") ? name.substring(1) : name;
+    return name;
   }
 
   private static List<String> removeNetworks(
-      DockerClient client,
-      String filter,
+      Backend client,
+      LabelFilter filter,
       Predicate<Map<String, String>> select,
       boolean dryRun,
       List<String> kept) {
     List<String> removedNetworks = new ArrayList<>();
-    for (Network n : client.listNetworksCmd().withFilter("label", List.of(filter)).exec()) {
-      if (!select.test(n.getLabels())) {
+    for (Resource n : client.listNetworks(filter)) {
+      if (!select.test(n.labels())) {
         continue;
       }
       if (dryRun) {
-        removedNetworks.add(n.getName());
+        removedNetworks.add(n.name());
         continue;
       }
       try {
-        client.removeNetworkCmd(n.getId()).exec();
-        removedNetworks.add(n.getName());
-      } catch (NotFoundException e) {
-        removedNetworks.add(n.getName());
+        client.removeNetwork(n.id());
+        removedNetworks.add(n.name());
+      } catch (BackendException.NotFound e) {
+        removedNetworks.add(n.name());
       } catch (RuntimeException e) {
-        kept.add("network " + n.getName() + ": " + Text.oneLine(e));
+        kept.add("network " + n.name() + ": " + Text.oneLine(e));
       }
     }
     return removedNetworks;
   }
 
   private static List<String> removeVolumes(
-      DockerClient client,
-      String filter,
+      Backend client,
+      LabelFilter filter,
       Predicate<Map<String, String>> select,
       boolean dryRun,
       List<String> kept) {
     List<String> removedVolumes = new ArrayList<>();
-    List<InspectVolumeResponse> volumes =
-        client.listVolumesCmd().withFilter("label", List.of(filter)).exec().getVolumes();
-    for (InspectVolumeResponse v : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
-      if (!select.test(v.getLabels())) {
+    for (Resource v : client.listVolumes(filter)) {
+      if (!select.test(v.labels())) {
         continue;
       }
       if (dryRun) {
-        removedVolumes.add(v.getName());
+        removedVolumes.add(v.name());
         continue;
       }
       try {
-        client.removeVolumeCmd(v.getName()).exec();
-        removedVolumes.add(v.getName());
-      } catch (NotFoundException e) {
-        removedVolumes.add(v.getName());
-      } catch (ConflictException e) {
-        kept.add("volume " + v.getName() + ": in use");
+        client.removeVolume(v.name());
+        removedVolumes.add(v.name());
+      } catch (BackendException.NotFound e) {
+        removedVolumes.add(v.name());
+      } catch (BackendException.Conflict e) {
+        kept.add("volume " + v.name() + ": in use");
       } catch (RuntimeException e) {
-        kept.add("volume " + v.getName() + ": " + Text.oneLine(e));
+        kept.add("volume " + v.name() + ": " + Text.oneLine(e));
       }
     }
     return removedVolumes;
@@ -186,7 +178,7 @@ public final class Reaper {
    * later.
    */
   public static Removed removeUntilQuiet(
-      DockerClient client, String key, String value, Duration settle, Duration max) {
+      Backend client, String key, String value, Duration settle, Duration max) {
     long t0 = System.nanoTime();
     List<String> containers = new ArrayList<>();
     List<String> networks = new ArrayList<>();

@@ -189,19 +189,15 @@ final class RigValidator {
                   s.reload() == null || RELOAD.matcher(s.reload()).matches(),
                   at + ".reload",
                   "must be restart or a signal name such as SIGHUP");
+              // Exactly one kind is the loader's (ProbeSpec.of); the values are checked here.
               ProbeSpec p = s.probe();
-              if (p != null) {
-                int set =
-                    (p.tcp() != null ? 1 : 0)
-                        + (p.http() != null ? 1 : 0)
-                        + (p.log() != null ? 1 : 0)
-                        + (p.command() != null ? 1 : 0);
-                require(set == 1, at + ".probe", "needs exactly one of tcp, http, log, command");
+              if (p instanceof ProbeSpec.Tcp t) {
                 require(
-                    p.tcp() == null || (p.tcp() >= 1 && p.tcp() <= 65535),
+                    t.port() >= 1 && t.port() <= 65535,
                     at + ".probe.tcp",
                     "must be a port between 1 and 65535");
-                noNulls(p.command(), at + ".probe.command");
+              } else if (p instanceof ProbeSpec.Command c) {
+                noNulls(c.argv(), at + ".probe.command");
               }
             });
   }

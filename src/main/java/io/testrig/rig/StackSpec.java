@@ -1,5 +1,6 @@
 package io.testrig.rig;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +54,25 @@ public record StackSpec(
   public record ServiceSpec(ProbeSpec probe, Duration timeout, String reload) {}
 
   /**
-   * Exactly one of: {@code tcp} (container port), {@code http} (URL seen from inside the stack
-   * network, e.g. {@code http://api:8080/health}), {@code log} (a regex a log line matches), {@code
-   * command} (run in the container; exit 0 means ready).
+   * How to tell a service without a healthcheck is ready: the closed set of probe kinds, written in
+   * the rig as a mapping with exactly one of {@code tcp} (container port), {@code http} (URL seen
+   * from inside the stack network, e.g. {@code http://api:8080/health}), {@code log} (a regex a log
+   * line matches), {@code command} (run in the container; exit 0 means ready). A new kind is one
+   * more record here, one key in {@link ProbeReader} and one check class in {@code
+   * io.testrig.compose}.
    */
-  public record ProbeSpec(Integer tcp, String http, String log, List<String> command) {}
+  @JsonDeserialize(using = ProbeReader.class)
+  public sealed interface ProbeSpec {
+    /** A TCP connect to the container's {@code port}. */
+    record Tcp(int port) implements ProbeSpec {}
+
+    /** An HTTP GET answered with 2xx or 3xx. */
+    record Http(String url) implements ProbeSpec {}
+
+    /** A log line matching {@code pattern} (a Java regex). */
+    record Log(String pattern) implements ProbeSpec {}
+
+    /** {@code argv} run in the container; exit 0 means ready. */
+    record Command(List<String> argv) implements ProbeSpec {}
+  }
 }

@@ -175,7 +175,7 @@ final class ConfigRun {
     if (s != null) {
       r = s.down();
     } else {
-      r = Stack.remove(engine.client(), project, ProjectNames.runIdOf(project), false);
+      r = Stack.remove(engine, project, ProjectNames.runIdOf(project), false);
     }
     stackOutcome = "stack " + project + " " + removedText(r);
   }

@@ -312,7 +312,7 @@ public final class RunService {
   /** Removes, until the engine is quiet, everything labelled as owned by this process. */
   private static void sweepOwned(Engine engine) {
     Reaper.removeUntilQuiet(
-        engine.client(),
+        engine.backend(),
         Labels.OWNER,
         Labels.owner(ProcessHandle.current()),
         SWEEP_SETTLE,

@@ -1,14 +1,11 @@
 package io.testrig.suite;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.StreamType;
+import io.testrig.backend.Backend;
+import io.testrig.backend.BackendException;
+import io.testrig.backend.ContainerInfo;
+import io.testrig.backend.LogChunk;
+import io.testrig.backend.LogOptions;
+import io.testrig.backend.Subscription;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.SafePaths;
@@ -22,10 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 
 /**
  * The second half of every container suite, however it was started: wait with the suite's timeout,
@@ -42,10 +38,10 @@ final class ContainerRun {
   /** 128 + 9: the exit code of a main process killed by SIGKILL, as the OOM killer does. */
   private static final long SIGKILL_EXIT = 137;
 
-  private final DockerClient docker;
+  private final Backend docker;
   private final Redactor redactor;
 
-  ContainerRun(DockerClient docker, Redactor redactor) {
+  ContainerRun(Backend docker, Redactor redactor) {
     this.docker = docker;
     this.redactor = redactor;
   }
@@ -67,19 +63,18 @@ final class ContainerRun {
       awaitExit(id, System.nanoTime() + KILL_GRACE.toNanos());
     }
     Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-    InspectContainerResponse.ContainerState state =
-        docker.inspectContainerCmd(id).exec().getState();
-    Long code = state.getExitCodeLong();
-    boolean oomKilled = Boolean.TRUE.equals(state.getOOMKilled());
+    ContainerInfo state = docker.inspectContainer(id);
+    Long code = state.exitCode();
+    boolean oomKilled = state.oomKilled();
     if (!oomKilled && !timedOut && code != null && code == SIGKILL_EXIT) {
       oomKilled = awaitOomFlag(id);
     }
     Path log = saveLog(id, dir.resolve("output.log"));
     List<Path> files;
     boolean missing = false;
-    try (InputStream tar = docker.copyArchiveFromContainerCmd(id, reportsDir).exec()) {
+    try (InputStream tar = docker.copyFrom(id, reportsDir)) {
       files = ReportFiles.extractXml(tar, dir, redactor);
-    } catch (NotFoundException e) {
+    } catch (BackendException.NotFound e) {
       files = List.of();
       missing = true;
     } catch (IOException e) {
@@ -99,7 +94,7 @@ final class ContainerRun {
     long deadline = System.nanoTime() + OOM_GRACE.toNanos();
     while (System.nanoTime() < deadline) {
       sleep(100);
-      if (Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getOOMKilled())) {
+      if (docker.inspectContainer(id).oomKilled()) {
         return true;
       }
     }
@@ -114,15 +109,12 @@ final class ContainerRun {
         return !running(id);
       }
       long before = System.nanoTime();
-      try (WaitContainerResultCallback cb =
-          docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
-        cb.awaitCompletion(left, TimeUnit.NANOSECONDS);
+      try {
+        docker.awaitStop(id, Duration.ofNanos(left));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new TestrigException(
             ExitCode.INTERRUPTED, "interrupted while waiting for suite container " + id, e);
-      } catch (IOException e) {
-        // Closing the wait stream failed; the state below is what counts.
       }
       if (!running(id)) {
         return true;
@@ -135,13 +127,15 @@ final class ContainerRun {
   }
 
   private boolean running(String id) {
-    return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+    return docker.inspectContainer(id).running();
   }
 
   private void kill(String id) {
     try {
-      docker.killContainerCmd(id).exec();
-    } catch (NotModifiedException | ConflictException | NotFoundException e) {
+      docker.killContainer(id);
+    } catch (BackendException.NotModified
+        | BackendException.Conflict
+        | BackendException.NotFound e) {
       // It stopped in the meantime.
     }
   }
@@ -149,16 +143,11 @@ final class ContainerRun {
   /** The container's whole log, stdout and stderr, with the engine's timestamps, redacted. */
   private Path saveLog(String id, Path file) {
     SafePaths.requireFileTarget(file, "artifact");
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        LogSink sink = new LogSink(w, redactor)) {
-      docker
-          .logContainerCmd(id)
-          .withStdOut(true)
-          .withStdErr(true)
-          .withTimestamps(true)
-          .withFollowStream(false)
-          .exec(sink)
-          .awaitCompletion(2, TimeUnit.MINUTES);
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      LogSink sink = new LogSink(w, redactor);
+      try (Subscription s = docker.logs(id, new LogOptions(true, false), sink::onNext)) {
+        s.await(Duration.ofMinutes(2));
+      }
       sink.flushPartial();
       return file;
     } catch (InterruptedException e) {
@@ -183,21 +172,20 @@ final class ContainerRun {
    * Writes log frames line by line, redacting whole lines (the engine may split a long line into
    * several frames, and a secret must not escape by straddling two of them).
    */
-  static final class LogSink extends ResultCallback.Adapter<Frame> {
+  static final class LogSink {
     private final Writer out;
     private final Redactor redactor;
-    private final Map<StreamType, ByteArrayOutputStream> partial = new EnumMap<>(StreamType.class);
+    private final Map<Boolean, ByteArrayOutputStream> partial = new TreeMap<>();
 
     LogSink(Writer out, Redactor redactor) {
       this.out = out;
       this.redactor = redactor;
     }
 
-    @Override
-    public synchronized void onNext(Frame frame) {
+    synchronized void onNext(LogChunk chunk) {
       ByteArrayOutputStream buf =
-          partial.computeIfAbsent(frame.getStreamType(), k -> new ByteArrayOutputStream());
-      for (byte b : frame.getPayload()) {
+          partial.computeIfAbsent(chunk.stderr(), k -> new ByteArrayOutputStream());
+      for (byte b : chunk.bytes()) {
         if (b == '\n') {
           line(buf);
         } else {

@@ -1,10 +1,8 @@
 package io.testrig.suite;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.HostConfig;
+import io.testrig.backend.Backend;
+import io.testrig.backend.BackendException;
+import io.testrig.backend.ContainerSpec;
 import io.testrig.core.Durations;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
@@ -28,7 +26,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one test suite against a stack and collects its JUnit XML into {@code
@@ -38,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code service}: {@code docker compose ... run --detach --no-deps} of that service (a
  *       service behind a profile is enabled by naming it), so compose applies everything the
  *       service declares; the stack is already up, so its dependencies are not started again.
- *   <li>{@code image} (+ {@code command}): a container created with docker-java on the stack
+ *   <li>{@code image} (+ {@code command}): a container created through the backend on the stack
  *       network, the suite's name as network alias, the memory limit, the target's env and labels.
  *   <li>{@code junit}: junit-platform-console-standalone; in the {@code image} when one is given
  *       (the jar and the classpath are copied in), otherwise (or with {@code local: true}) on the
@@ -128,7 +125,7 @@ public final class SuiteRunner {
   // ---------------------------------------------------------------- containers
 
   private SuiteResult runContainer(SuiteSpec spec, SuiteTarget target, Path dir) {
-    DockerClient docker = engine.client();
+    Backend docker = engine.backend();
     String name = containerName(target, spec);
     Map<String, String> labels = new LinkedHashMap<>(target.labels());
     labels.put(SUITE_LABEL, spec.name());
@@ -153,8 +150,8 @@ public final class SuiteRunner {
         }
         start = System.nanoTime();
         try {
-          docker.startContainerCmd(id).exec();
-        } catch (DockerException e) {
+          docker.startContainer(id);
+        } catch (BackendException e) {
           // The suite's own fault (e.g. its command is not in the image), not the engine's.
           return notStarted(spec, start, "container did not start: " + redactor.redact(oneLine(e)));
         }
@@ -162,7 +159,7 @@ public final class SuiteRunner {
       ContainerRun.Outcome o =
           new ContainerRun(docker, redactor).finish(id, spec.reports(), spec.timeout(), start, dir);
       return result(spec, o);
-    } catch (DockerException e) {
+    } catch (BackendException e) {
       failure =
           new TestrigException(
               ExitCode.ENGINE_UNAVAILABLE,
@@ -181,11 +178,7 @@ public final class SuiteRunner {
   private record Created(String id, String problem) {}
 
   private Created create(
-      DockerClient docker,
-      SuiteSpec spec,
-      SuiteTarget target,
-      String name,
-      Map<String, String> labels) {
+      Backend docker, SuiteSpec spec, SuiteTarget target, String name, Map<String, String> labels) {
     List<String> command = spec.command();
     if (spec.junit() != null) {
       command = new ArrayList<>(List.of("java", "-jar", JunitLaunch.REMOTE_JAR));
@@ -193,34 +186,17 @@ public final class SuiteRunner {
           JunitLaunch.args(remoteClasspath(spec, target), spec.junit().select(), spec.reports()));
     }
     Long memory = Exits.memoryBytes(spec.memory(), spec.name());
-    HostConfig host = HostConfig.newHostConfig();
-    if (memory != null) {
-      // Swap as large as memory means no swap: a suite over its limit meets the OOM killer
-      // instead of crawling (https://docs.docker.com/engine/containers/resource_constraints/).
-      host.withMemory(memory).withMemorySwap(memory);
-    }
-    if (target.network() != null) {
-      host.withNetworkMode(target.network());
-    }
     List<String> env = new ArrayList<>();
     target.env().forEach((k, v) -> env.add(k + "=" + v));
+    // The suite's name as network alias, so services can reach it back by name.
+    String alias = target.network() == null ? null : spec.name();
+    ContainerSpec container =
+        new ContainerSpec(
+            spec.image(), name, labels, env, command, memory, target.network(), alias);
     for (int attempt = 0; ; attempt++) {
-      CreateContainerCmd cmd =
-          docker
-              .createContainerCmd(spec.image())
-              .withName(name)
-              .withLabels(labels)
-              .withEnv(env)
-              .withHostConfig(host);
-      if (!command.isEmpty()) {
-        cmd.withCmd(command);
-      }
-      if (target.network() != null) {
-        cmd.withAliases(spec.name());
-      }
       try {
-        return new Created(cmd.exec().getId(), null);
-      } catch (NotFoundException e) {
+        return new Created(docker.createContainer(container), null);
+      } catch (BackendException.NotFound e) {
         String pullError =
             attempt > 0 ? "still missing after the pull" : pull(docker, spec.image());
         if (pullError != null) {
@@ -246,12 +222,12 @@ public final class SuiteRunner {
   }
 
   /** Pulls a missing image; returns null on success, else why it failed. */
-  private static String pull(DockerClient docker, String image) {
-    try (var callback = docker.pullImageCmd(image).start()) {
-      boolean done = callback.awaitCompletion(PULL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  private static String pull(Backend docker, String image) {
+    try {
+      boolean done = docker.pullImage(image, PULL_TIMEOUT);
       return done ? null : "the pull did not finish within " + PULL_TIMEOUT.toMinutes() + " min";
-    } catch (RuntimeException | IOException e) {
-      // docker-java rethrows the stream's first error from awaitCompletion.
+    } catch (RuntimeException e) {
+      // The backend rethrows the pull stream's first error.
       return "not found locally and the pull failed: " + oneLine(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -260,7 +236,7 @@ public final class SuiteRunner {
   }
 
   /** Copies the console launcher and the classpath into the created (not started) container. */
-  private void upload(DockerClient docker, String id, SuiteSpec spec, SuiteTarget target) {
+  private void upload(Backend docker, String id, SuiteSpec spec, SuiteTarget target) {
     List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
     Path tar = null;
     try {
@@ -269,7 +245,7 @@ public final class SuiteRunner {
         JunitLaunch.writeTar(junitConsole, cp, out);
       }
       try (InputStream in = Files.newInputStream(tar)) {
-        docker.copyArchiveToContainerCmd(id).withTarInputStream(in).withRemotePath("/").exec();
+        docker.copyTo(id, "/", in);
       }
     } catch (IOException e) {
       throw TestrigException.io(
@@ -309,10 +285,10 @@ public final class SuiteRunner {
         : "compose could not start service " + spec.service() + ": " + exec.failureMessage(r);
   }
 
-  private void remove(DockerClient docker, String name, RuntimeException failure) {
+  private void remove(Backend docker, String name, RuntimeException failure) {
     try {
-      docker.removeContainerCmd(name).withForce(true).withRemoveVolumes(true).exec();
-    } catch (NotFoundException e) {
+      docker.removeContainer(name);
+    } catch (BackendException.NotFound e) {
       // Never created, or already gone.
     } catch (RuntimeException e) {
       if (failure != null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.compose.ItSupport;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
@@ -75,8 +76,7 @@ class StackCliIT {
     assertTrue(project.startsWith("testrig-"), up.out());
     assertEquals(
         1,
-        engine
-            .client()
+        DockerClients.of(engine)
             .listContainersCmd()
             .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
             .exec()
@@ -160,7 +160,10 @@ class StackCliIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (project == null && System.nanoTime() < deadline) {
       var running =
-          engine.client().listContainersCmd().withLabelFilter(Map.of(Labels.RIG, rig)).exec();
+          DockerClients.of(engine)
+              .listContainersCmd()
+              .withLabelFilter(Map.of(Labels.RIG, rig))
+              .exec();
       if (!running.isEmpty()) {
         project = running.get(0).getLabels().get(Labels.COMPOSE_PROJECT);
       }
@@ -173,7 +176,11 @@ class StackCliIT {
     Thread.sleep(500);
     assertEquals(
         1,
-        engine.client().listContainersCmd().withLabelFilter(Map.of(Labels.RIG, rig)).exec().size(),
+        DockerClients.of(engine)
+            .listContainersCmd()
+            .withLabelFilter(Map.of(Labels.RIG, rig))
+            .exec()
+            .size(),
         "SIGKILL runs no teardown: the stack is still there for gc");
     Out gc = run("gc");
     assertEquals(0, gc.code(), gc.err());

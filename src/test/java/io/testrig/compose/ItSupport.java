@@ -3,6 +3,7 @@ package io.testrig.compose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.github.dockerjava.api.DockerClient;
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.engine.Engine;
@@ -44,7 +45,7 @@ public final class ItSupport {
 
   /** Asserts the engine holds nothing of this project or run: containers, networks, volumes. */
   public static void assertNothingLeft(Engine engine, String project) {
-    DockerClient c = engine.client();
+    DockerClient c = DockerClients.of(engine);
     for (String filter :
         List.of(Labels.COMPOSE_PROJECT + "=" + project, Labels.RUN_ID + "=" + runId(project))) {
       assertEquals(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.compose.ServiceStatus.State;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
@@ -126,8 +127,7 @@ class StackIT {
       assertEquals(State.READY, by.get("cmd").state());
       // Labels on everything, compose's and testrig's.
       var containers =
-          engine
-              .client()
+          DockerClients.of(engine)
               .listContainersCmd()
               .withShowAll(true)
               .withLabelFilter(Map.of(Labels.RUN_ID, stack.runId()))
@@ -140,16 +140,14 @@ class StackIT {
       }
       assertEquals(
           1,
-          engine
-              .client()
+          DockerClients.of(engine)
               .listNetworksCmd()
               .withFilter("label", List.of(Labels.RUN_ID + "=" + stack.runId()))
               .exec()
               .size());
       assertEquals(
           1,
-          engine
-              .client()
+          DockerClients.of(engine)
               .listVolumesCmd()
               .withFilter("label", List.of(Labels.RUN_ID + "=" + stack.runId()))
               .exec()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.testrig.backend.LabelFilter;
 import io.testrig.core.Exec;
 import io.testrig.engine.Engine;
 import io.testrig.engine.KeepMarker;
@@ -83,15 +84,22 @@ class DevLoopIT {
     return new Out(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  static Out testrig(String... args) throws Exception {
-    return testrig(Map.of(), args);
+  /** In this JVM (no JVM start): for commands that neither read stdin nor need another env. */
+  static Out inProcess(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        io.testrig.cli.Main.run(
+            args, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+    return new Out(code, out.toString(), err.toString());
   }
 
   @Test
   void upInfoEnvGcExecLogsReloadDown() throws Exception {
     Path rig = work.resolve("examples/postgres-ssl/testrig.yml");
     String f = rig.toString();
-    Out up = testrig("up", "-f", f, "--ttl", "2h");
+    // Its own JVM: once it exits, the stack's owner is gone and only the TTL keeps it.
+    Out up = testrig(Map.of(), "up", "-f", f, "--ttl", "2h");
     assertEquals(0, up.code(), up.all());
     String[] lines = up.out().strip().split("\n");
     String project = lines[lines.length - 1].strip();
@@ -99,7 +107,7 @@ class DevLoopIT {
       Path runDir = RunDir.locate(new RigLoader().load(rig), null, null).path();
       Map<String, Object> secrets = secrets(runDir);
       String password = (String) secrets.get("password.db.app");
-      assertTrue(up.out().contains("(--ttl 2h)"), up.out());
+      assertTrue(up.out().contains(" (--ttl 2h); remove it with: testrig down -p "), up.out());
       assertTrue(up.out().contains("run dir:  " + runDir), up.out());
       assertTrue(
           up.out().contains("  postgres (running): inside the stack network postgres:5432"),
@@ -110,23 +118,18 @@ class DevLoopIT {
       execAndLogsMask(f, password);
       reloadSendsSighup(rig, project, runDir, password);
     } finally {
-      Out down = testrig("down", "-f", f);
+      Out down = inProcess("down", "-f", f);
       assertEquals(0, down.code(), down.all());
     }
     assertEquals(
         List.of(),
-        engine
-            .client()
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
-            .exec(),
+        engine.backend().listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project)),
         "down removed the stack");
   }
 
   /** The `up` JVM is gone, so without the TTL gc would remove the stack at once. */
   private void ttlKeepsTheStackFromGc(String project, Path runDir) throws Exception {
-    Out gc = testrig("gc");
+    Out gc = inProcess("gc");
     assertEquals(0, gc.code(), gc.all());
     assertFalse(gc.out().contains(project), gc.out());
     assertEquals(1, containers(project), "gc left the stack alone: " + gc.out());
@@ -134,9 +137,9 @@ class DevLoopIT {
     // Expired (the marker rewritten as `up --ttl` would have written it two hours ago):
     KeepMarker m = KeepMarker.read(runDir, project).orElseThrow();
     KeepMarker.write(runDir, new KeepMarker(project, Instant.now().minusSeconds(1), m.rig()));
-    Out other = testrig("gc", "--project", "testrig-not-this-one", "--dry-run");
+    Out other = inProcess("gc", "--project", "testrig-not-this-one", "--dry-run");
     assertFalse(other.out().contains(project), "scoped to another project: " + other.out());
-    Out dry = testrig("gc", "--project", project, "--dry-run");
+    Out dry = inProcess("gc", "--project", project, "--dry-run");
     assertEquals(0, dry.code(), dry.all());
     assertTrue(dry.out().contains("would remove container " + project + "-postgres-1"), dry.out());
     assertTrue(dry.out().contains("would wipe run directory " + runDir), dry.out());
@@ -146,11 +149,11 @@ class DevLoopIT {
   }
 
   private void infoAndEnv(String f, String project, Path runDir, String password) throws Exception {
-    Out info = testrig("info", "-f", f);
+    Out info = inProcess("info", "-f", f);
     assertEquals(0, info.code(), info.all());
     assertTrue(info.out().startsWith("project:  " + project + "\n"), info.out());
     assertTrue(info.out().contains("testrig secrets show -f " + f + " --reveal PATH"), info.out());
-    Out env = testrig("env", "-f", f);
+    Out env = inProcess("env", "-f", f);
     assertEquals(0, env.code(), env.all());
     assertTrue(env.out().contains("export TESTRIG_PROJECT=" + project + "\n"), env.out());
     assertTrue(env.out().contains("export TESTRIG_RUN_DIR=" + runDir + "\n"), env.out());
@@ -159,13 +162,7 @@ class DevLoopIT {
     assertEquals(2, ci.code(), ci.all());
     assertTrue(ci.err().contains("refusing to print secrets because CI is set"), ci.err());
     assertFalse(ci.all().contains(password));
-    Out ciReveal =
-        testrig(Map.of("CI", "true"), "secrets", "show", "-f", f, "--reveal", "password.db.app");
-    assertEquals(2, ciReveal.code(), ciReveal.all());
-    Out forced = testrig(Map.of("CI", "true"), "env", "-f", f, "--secrets", "--force");
-    assertTrue(
-        forced.out().contains("export TESTRIG_SECRET_PASSWORD_DB_APP=" + password), forced.all());
-    Out reveal = testrig("secrets", "show", "-f", f, "--reveal", "password.db.app");
+    Out reveal = inProcess("secrets", "show", "-f", f, "--reveal", "password.db.app");
     assertEquals(password + "\n", reveal.out(), reveal.all());
     // eval "$(testrig env)" in a shell: the variables arrive as printed.
     Exec.Result sh =
@@ -186,14 +183,21 @@ class DevLoopIT {
   }
 
   private void execAndLogsMask(String f, String password) throws Exception {
+    // Its own JVM: exec hands its stdin (here /dev/null) to the command.
     Out exec =
-        testrig("exec", "-f", f, "postgres", "cat", "/etc/testrig/postgres/initdb.d/01-app.sql");
-    assertEquals(0, exec.code(), exec.all());
+        testrig(
+            Map.of(),
+            "exec",
+            "-f",
+            f,
+            "postgres",
+            "sh",
+            "-c",
+            "cat /etc/testrig/postgres/initdb.d/01-app.sql; exit 3");
+    assertEquals(3, exec.code(), "the command's exit code: " + exec.all());
     assertTrue(exec.out().contains("PASSWORD '[MASKED password.db.app]'"), exec.out());
     assertFalse(exec.all().contains(password), "exec masks secrets");
-    Out failing = testrig("exec", "-f", f, "postgres", "sh", "-c", "exit 3");
-    assertEquals(3, failing.code(), "the command's exit code: " + failing.all());
-    Out logs = testrig("logs", "--file", f, "postgres");
+    Out logs = inProcess("logs", "--file", f, "postgres");
     assertEquals(0, logs.code(), logs.all());
     assertTrue(logs.out().contains("database system is ready to accept connections"), logs.out());
   }
@@ -203,7 +207,7 @@ class DevLoopIT {
     String id = containerId(project);
     Path template = rig.resolveSibling("templates/postgres/postgresql.conf.j2");
     Files.writeString(template, Files.readString(template) + "\n# changed by DevLoopIT\n");
-    Out reload = testrig("reload", "-f", rig.toString());
+    Out reload = inProcess("reload", "-f", rig.toString());
     assertEquals(0, reload.code(), reload.all());
     assertTrue(reload.out().contains("changed postgres/postgresql.conf\n"), reload.out());
     assertTrue(reload.out().contains("postgres: sent SIGHUP"), reload.out());
@@ -217,30 +221,23 @@ class DevLoopIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     String log = "";
     while (System.nanoTime() < deadline && !log.contains("received SIGHUP")) {
-      log = testrig("logs", "--file", rig.toString(), "postgres").out();
+      log = inProcess("logs", "--file", rig.toString(), "postgres").out();
     }
     assertTrue(log.contains("received SIGHUP, reloading configuration files"), log);
-    Out again = testrig("reload", "-f", rig.toString());
+    Out again = inProcess("reload", "-f", rig.toString());
     assertTrue(again.out().contains("no rendered file changed"), again.all());
   }
 
   private static int containers(String project) {
-    return engine
-        .client()
-        .listContainersCmd()
-        .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
-        .exec()
-        .size();
+    return engine.backend().listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project)).size();
   }
 
   private static String containerId(String project) {
     return engine
-        .client()
-        .listContainersCmd()
-        .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
-        .exec()
+        .backend()
+        .listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project))
         .get(0)
-        .getId();
+        .id();
   }
 
   @SuppressWarnings("unchecked")

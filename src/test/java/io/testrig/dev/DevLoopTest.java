@@ -88,7 +88,6 @@ class DevLoopTest {
     assertEquals(0, r.holdBack("xyz"));
     assertEquals(3, r.holdBack("xxabc"));
     assertEquals(7, r.holdBack("abcdefg"));
-    assertEquals(0, r.holdBack("abcdefgh"), "a whole secret is masked, not held");
   }
 
   @Test

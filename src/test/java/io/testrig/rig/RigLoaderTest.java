@@ -63,6 +63,9 @@ class RigLoaderTest {
     assertTrue(rig.certs().issue().get("app").pk8());
     assertEquals(Duration.ofSeconds(90), rig.stack().timeout());
     assertEquals(Duration.ofMillis(500), rig.stack().services().get("api").timeout());
+    assertEquals(
+        new StackSpec.ProbeSpec.Http("http://api:8080/health"),
+        rig.stack().services().get("api").probe());
     assertEquals("/reports", rig.suites().get(0).reports());
     assertEquals(List.of(16, 17), rig.matrix().get("pg"));
   }
@@ -91,6 +94,10 @@ class RigLoaderTest {
         "templates:\\n  - from: x\\n    to: ../etc|/repo/testrig.yml:3: templates[0].to: must be a path inside the run directory",
         "stack:\\n  services:\\n    api:\\n      probe: {tcp: 1, log: x}|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
         "stack:\\n  services:\\n    api: {reload: HUP}|/repo/testrig.yml:3: stack.services.api.reload: must be restart or a signal name such as SIGHUP",
+        "stack:\\n  services:\\n    api:\\n      probe:\\n        http: x\\n        command: [y]|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
+        "stack:\\n  services:\\n    api:\\n      probe: {}|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
+        "stack:\\n  services:\\n    api:\\n      probe: {udp: 53}|/repo/testrig.yml:4: stack.services.api.probe.udp: unknown key (known: command, http, log, tcp)",
+        "stack:\\n  services:\\n    api:\\n      probe: {tcp: x}|/repo/testrig.yml:4: stack.services.api.probe.tcp: wrong type, expected a whole number",
         "suites:\\n  - {name: a, service: x, image: y}|/repo/testrig.yml:2: suites[0]: needs exactly one of service, image or junit",
         "suites:\\n  - {name: a, service: x}\\n  - {name: a, service: y}|/repo/testrig.yml:3: suites[1].name: 'a' is used twice",
         "matrix:\\n  pg: []|/repo/testrig.yml:2: matrix.pg: must be a non-empty list",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.compose.ItSupport;
 import io.testrig.core.FileTrees;
 import io.testrig.engine.Engine;
@@ -41,7 +42,7 @@ class SignalsIT {
   @BeforeAll
   static void connect() {
     engine = Engine.connect(Duration.ofSeconds(30));
-    docker = engine.client();
+    docker = DockerClients.of(engine);
     ItSupport.ensureImage();
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import io.testrig.backend.docker.DockerClients;
 import io.testrig.core.Exec;
 import io.testrig.core.Redactor;
 import io.testrig.engine.Engine;
@@ -48,7 +49,7 @@ class SuiteRunnerIT {
   @BeforeAll
   static void connect() {
     engine = Engine.connect(Duration.ofSeconds(10));
-    docker = engine.client();
+    docker = DockerClients.of(engine);
   }
 
   @AfterAll

@@ -1,5 +1,7 @@
-package io.testrig.compose;
+package io.testrig.backend.docker;
 
+import io.testrig.backend.ComposeBackend;
+import io.testrig.backend.ComposeProject;
 import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
@@ -14,31 +16,28 @@ import java.util.Map;
  * {@code docker compose} (the v2 CLI plugin) or a v2 {@code docker-compose} standalone binary,
  * always run through {@link Exec} with the engine's environment and one project's files.
  */
-final class ComposeCli {
+public final class ComposeCli implements ComposeBackend {
   private static volatile List<String> detected;
 
   private final List<String> base;
   private final Exec exec;
 
-  ComposeCli(
-      String project,
-      List<Path> files,
-      List<Path> envFiles,
-      Map<String, String> env,
-      Redactor redactor) {
+  ComposeCli(ComposeProject project) {
+    Map<String, String> env = project.env();
     List<String> b = new ArrayList<>(binary(env));
     b.add("--project-name");
-    b.add(project);
-    for (Path f : files) {
+    b.add(project.name());
+    for (Path f : project.files()) {
       b.add("--file");
       b.add(f.toString());
     }
-    for (Path f : envFiles) {
+    for (Path f : project.envFiles()) {
       b.add("--env-file");
       b.add(f.toString());
     }
     // Compose reads the project directory from the first file; keep that default.
     this.base = List.copyOf(b);
+    Redactor redactor = project.redactor();
     this.exec = new Exec(redactor::redact);
     env.forEach(exec::env);
     // No ANSI progress bars in captured output.
@@ -47,16 +46,42 @@ final class ComposeCli {
   }
 
   /** The command prefix: binary, project name, files, env files; append profiles and a verb. */
-  List<String> base() {
+  @Override
+  public List<String> command() {
     return base;
   }
 
-  Exec exec() {
-    return exec;
+  @Override
+  public Exec.Result config(Duration timeout) {
+    return run(timeout, List.of("--profile", "*", "config", "--format", "json"));
+  }
+
+  @Override
+  public Exec.Result build(List<String> profiles, List<String> services, Duration timeout) {
+    List<String> args = profileArgs(profiles);
+    args.add("build");
+    args.addAll(services);
+    return run(timeout, args);
+  }
+
+  @Override
+  public Exec.Result create(List<String> profiles, Duration timeout) {
+    List<String> args = profileArgs(profiles);
+    args.addAll(List.of("up", "--no-start"));
+    return run(timeout, args);
+  }
+
+  private static List<String> profileArgs(List<String> profiles) {
+    List<String> args = new ArrayList<>();
+    for (String p : profiles) {
+      args.add("--profile");
+      args.add(p);
+    }
+    return args;
   }
 
   /** Runs {@code base + args}; the result whatever its exit code. */
-  Exec.Result run(Duration timeout, List<String> args) {
+  private Exec.Result run(Duration timeout, List<String> args) {
     List<String> cmd = new ArrayList<>(base);
     cmd.addAll(args);
     return exec.run(cmd, timeout);
