@@ -1,12 +1,7 @@
 package io.testrig.cli;
 
-import io.testrig.dev.Services;
-import io.testrig.dev.StackInfo;
-import io.testrig.dev.StackTarget;
+import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
-import io.testrig.rig.Rig;
-import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,20 +34,10 @@ final class EnvCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (secrets) {
-      StackInfo.requireRevealAllowed(System.getenv(), force, "--secrets");
-    }
-    Rig r = rig.load();
-    // The secrets are what the user asked for: they go to a redactor of their own, not to the
-    // one masking this command's output. Without --secrets they are masked as everywhere.
-    io.testrig.core.Redactor mask = secrets ? new io.testrig.core.Redactor() : root.redactor;
-    StackTarget t = select.resolve(r, rig.runDir, rig.config, mask);
-    Map<String, Object> values =
-        secrets ? StackSelect.secrets(t, rig.config, mask).entries() : null;
-    PrintWriter out = spec.commandLine().getOut();
+    DevService dev =
+        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
     try (Engine engine = engineOptions.connect()) {
-      var services = Services.of(StackSelect.compose(t, engine, root.redactor));
-      StackInfo.env(t, services, values).forEach(out::println);
+      dev.env(engine, secrets, force, System.getenv(), spec.commandLine().getOut());
     }
     return 0;
   }

@@ -1,7 +1,7 @@
 package io.testrig.cli;
 
+import io.testrig.dev.DevService;
 import io.testrig.dev.Inspect;
-import io.testrig.dev.StackTarget;
 import io.testrig.engine.Engine;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,14 +43,14 @@ final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StackTarget t = select.resolve(rig.load(), rig.runDir, rig.config, root.redactor);
+    DevService dev =
+        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
     try (Engine engine = engineOptions.connect()) {
-      return Inspect.exec(
-          StackSelect.compose(t, engine, root.redactor),
+      return dev.exec(
+          engine,
           service,
           command,
           !noTty && Inspect.stdinIsTerminal(),
-          root.redactor,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
     }

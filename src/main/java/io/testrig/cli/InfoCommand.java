@@ -1,11 +1,7 @@
 package io.testrig.cli;
 
-import io.testrig.dev.Services;
-import io.testrig.dev.StackInfo;
-import io.testrig.dev.StackTarget;
+import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
-import io.testrig.rig.Rig;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,12 +26,10 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
-    StackTarget t = select.resolve(r, rig.runDir, rig.config, root.redactor);
-    int secrets = StackSelect.secrets(t, rig.config, root.redactor).entries().size();
+    DevService dev =
+        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
     try (Engine engine = engineOptions.connect()) {
-      var services = Services.of(StackSelect.compose(t, engine, root.redactor));
-      StackInfo.print(spec.commandLine().getOut(), t, services, secrets, Instant.now());
+      dev.info(engine, spec.commandLine().getOut());
     }
     return 0;
   }

@@ -1,7 +1,6 @@
 package io.testrig.cli;
 
-import io.testrig.dev.Inspect;
-import io.testrig.dev.StackTarget;
+import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
 import io.testrig.rig.RigLoader;
 import java.nio.file.Path;
@@ -58,14 +57,14 @@ final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StackTarget t = select.resolve(new RigLoader().load(file), runDir, config, root.redactor);
+    DevService dev =
+        new DevService(new RigLoader().load(file), runDir, config, select.project, root.redactor);
     try (Engine engine = engineOptions.connect()) {
-      return Inspect.logs(
-          StackSelect.compose(t, engine, root.redactor),
+      return dev.logs(
+          engine,
           services,
           follow,
           timestamps,
-          root.redactor,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
     }

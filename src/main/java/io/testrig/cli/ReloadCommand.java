@@ -1,9 +1,7 @@
 package io.testrig.cli;
 
-import io.testrig.dev.Reload;
-import io.testrig.dev.StackTarget;
+import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
-import io.testrig.secrets.SecretStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,16 +27,10 @@ final class ReloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StackTarget t = select.resolve(rig.load(), rig.runDir, rig.config, root.redactor);
-    SecretStore store = StackSelect.secrets(t, rig.config, root.redactor);
+    DevService dev =
+        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
     try (Engine engine = engineOptions.connect()) {
-      Reload.run(
-          t,
-          store,
-          StackSelect.compose(t, engine, root.redactor),
-          rig.set,
-          System.getenv(),
-          spec.commandLine().getOut());
+      dev.reload(engine, rig.set, System.getenv(), spec.commandLine().getOut());
     }
     return 0;
   }

@@ -1,8 +1,6 @@
 package io.testrig.cli;
 
-import io.testrig.core.Redactor;
-import io.testrig.core.TestrigException;
-import io.testrig.dev.StackInfo;
+import io.testrig.dev.DevService;
 import io.testrig.rig.Rig;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
@@ -45,14 +43,7 @@ final class SecretsShowCommand implements Callable<Integer> {
     Rig r = rig.load();
     RunDir dir = RunDir.locate(r, rig.runDir, null);
     if (reveal != null) {
-      StackInfo.requireRevealAllowed(System.getenv(), force, "--reveal");
-      // A redactor of its own: the one masking this command's output must not know the value.
-      Object v = SecretStore.open(r, dir, rig.config, new Redactor()).entries().get(reveal);
-      if (v == null) {
-        throw TestrigException.badInput(
-            "--reveal: no secret " + reveal + " in " + dir.configFile() + " (see secrets show)");
-      }
-      out.println(v);
+      out.println(DevService.reveal(r, rig.runDir, rig.config, reveal, force, System.getenv()));
       return 0;
     }
     SecretStore store = SecretStore.open(r, dir, rig.config, parent.root.redactor);

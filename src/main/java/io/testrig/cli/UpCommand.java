@@ -1,15 +1,12 @@
 package io.testrig.cli;
 
-import io.testrig.compose.ProjectCompose;
 import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.Stack;
 import io.testrig.compose.StackOptions;
 import io.testrig.compose.StackService;
-import io.testrig.dev.Services;
+import io.testrig.dev.DevService;
 import io.testrig.dev.StackInfo;
-import io.testrig.dev.StackTarget;
 import io.testrig.engine.Engine;
-import io.testrig.engine.KeepMarker;
 import io.testrig.rig.Rig;
 import io.testrig.run.Orphans;
 import io.testrig.run.Prepare;
@@ -85,25 +82,18 @@ final class UpCommand implements Callable<Integer> {
               .withStateDir(dir.path());
       Stack stack = StackService.up(engine, r, opts);
       stack.detach();
-      Instant expires = Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      KeepMarker.write(
-          dir.path(),
-          new KeepMarker(stack.projectName(), expires, r.file().toAbsolutePath().toString()));
+      // The info block follows the "is up" line, which needs the expiry kept() records.
+      java.io.StringWriter info = new java.io.StringWriter();
+      PrintWriter sink = new PrintWriter(info);
+      Instant expires =
+          DevService.kept(
+              engine, r, rig.runDir, rig.config, stack.projectName(), ttl, root.redactor, sink);
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
       out.printf(
           "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
           stack.projectName(), ready, expires, StackInfo.compact(ttl), stack.projectName());
-      StackTarget target =
-          new StackTarget(
-              r,
-              dir,
-              rig.runDir != null,
-              stack.projectName(),
-              KeepMarker.read(dir.path(), stack.projectName()));
-      ProjectCompose compose =
-          ProjectCompose.of(
-              engine.backend(), stack.projectName(), engine.environment(), root.redactor);
-      StackInfo.print(out, target, Services.of(compose), store.entries().size(), Instant.now());
+      sink.flush();
+      out.print(info);
       out.println(stack.projectName());
     } catch (RuntimeException | Error e) {
       // Nothing of a failed `up` stays behind: the stack removed itself, the secrets go too.
