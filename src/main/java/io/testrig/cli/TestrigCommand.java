@@ -46,6 +46,7 @@ public final class TestrigCommand implements Runnable {
           ExecCommand.class,
           LogsCommand.class,
           ReloadCommand.class,
+          TestCommand.class,
           EngineCommand.class,
           CiCommand.class,
           AutoComplete.GenerateCompletion.class);

@@ -117,6 +117,7 @@ class DevLoopIT {
       infoAndEnv(f, project, runDir, password);
       execAndLogsMask(f, password);
       reloadSendsSighup(rig, project, runDir, password);
+      testRerunsTheSuitesOnly(f, project);
     } finally {
       Out down = inProcess("down", "-f", f);
       assertEquals(0, down.code(), down.all());
@@ -125,6 +126,112 @@ class DevLoopIT {
         List.of(),
         engine.backend().listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project)),
         "down removed the stack");
+  }
+
+  /**
+   * `test` twice against the running stack: the same report as `run` (the suite's testcases), but
+   * no certs, templates, bring-up or teardown phase; the stack is still up afterwards.
+   */
+  private void testRerunsTheSuitesOnly(String f, String project) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      Path report = work.resolve("test-" + i + "/junit.xml");
+      Out t =
+          inProcess(
+              "test",
+              "-f",
+              f,
+              "--suite",
+              "postgres-ssl",
+              "--report",
+              report.toString(),
+              "--artifacts",
+              work.resolve("test-" + i).toString());
+      assertEquals(0, t.code(), t.all());
+      String xml = Files.readString(report);
+      assertTrue(xml.contains("test_generated_app_password_from_config_json_works"), xml);
+      assertTrue(xml.contains("name=\"suite postgres-ssl\""), xml);
+      assertFalse(xml.contains("stack up") || xml.contains("certs and templates"), xml);
+      assertFalse(xml.contains("name=\"teardown\""), xml);
+      assertFalse(t.out().contains("Bringing the stack up"), t.out());
+    }
+    assertEquals(1, containers(project), "test leaves the stack up");
+    Out unknown = inProcess("test", "-f", f, "--suite", "nope");
+    assertEquals(2, unknown.code(), unknown.all());
+    assertTrue(unknown.err().contains("--suite nope: no such suite"), unknown.err());
+  }
+
+  /**
+   * A failed `run --keep=on-failure` (a deliberately failing test added to the copy) leaves its
+   * stack and run directory: the console says how to inspect and remove it, the report's teardown
+   * testcase says it was kept, `exec` and `logs` reach it, `gc` leaves it, `down` removes it.
+   */
+  @Test
+  void failedRunKeptOnFailureForExecAndLogs() throws Exception {
+    Path rig = work.resolve("examples/postgres-ssl/testrig.yml");
+    String f = rig.toString();
+    Path failing = rig.resolveSibling("tests/test_kept.py");
+    Files.writeString(failing, "def test_fails_on_purpose():\n    assert 1 == 2\n");
+    Path artifacts = work.resolve("kept");
+    Out run;
+    try {
+      run =
+          testrig(
+              Map.of(),
+              "run",
+              "-f",
+              f,
+              "--only",
+              "tlsv1_2-true",
+              "--keep=on-failure",
+              "--ttl",
+              "1h",
+              "--artifacts",
+              artifacts.toString());
+    } finally {
+      Files.delete(failing);
+    }
+    assertEquals(1, run.code(), run.all());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "remove:  testrig down (-f \\S+ --run-dir (\\S+) -p (\\S+))")
+            .matcher(run.out());
+    assertTrue(m.find(), run.out());
+    String project = m.group(3);
+    Path runDir = Path.of(m.group(2));
+    try {
+      assertTrue(
+          run.out().contains("kept stack " + project + " and run directory " + runDir), run.out());
+      String xml = Files.readString(artifacts.resolve("junit.xml"));
+      assertTrue(xml.contains("kept stack " + project), "the report says it was kept: " + xml);
+      assertTrue(xml.contains("name=\"stack up: postgres\""), xml);
+      assertEquals(1, containers(project), "the stack is still up");
+      assertTrue(Files.isRegularFile(runDir.resolve("config.json")), "and its secrets");
+      Out gc = inProcess("gc", "--project", project);
+      assertFalse(gc.out().contains("removed container"), gc.out());
+      Out exec =
+          testrig(
+              Map.of(),
+              "exec",
+              "-f",
+              f,
+              "--run-dir",
+              runDir.toString(),
+              "-p",
+              project,
+              "postgres",
+              "cat",
+              "/etc/testrig/postgres/initdb.d/01-app.sql");
+      assertEquals(0, exec.code(), exec.all());
+      assertTrue(exec.out().contains("[MASKED password.db.app]"), exec.out());
+      Out logs = inProcess("logs", "--file", f, "--run-dir", runDir.toString(), "-p", project);
+      assertEquals(0, logs.code(), logs.all());
+      assertTrue(logs.out().contains("database system is ready"), logs.out());
+    } finally {
+      Out down = inProcess("down", "-f", f, "--run-dir", runDir.toString(), "-p", project);
+      assertEquals(0, down.code(), down.all());
+    }
+    assertEquals(0, containers(project), "down removed it");
+    assertFalse(Files.exists(runDir), "and wiped its run directory");
   }
 
   /** The `up` JVM is gone, so without the TTL gc would remove the stack at once. */
