@@ -12,8 +12,8 @@
 #   testrig   `testrig up` then `testrig down` (bin/testrig, or $TESTRIG), with
 #             TESTRIG_TRACE_CALLS=1: the number of `docker compose` processes and `docker exec`
 #             calls each command made
-# Each block (one up and its down) holds the engine lock (/tmp/testrig-engine.lock), so other work
-# on the shared engine does not run inside a measured block.
+# All runs of one N hold the engine lock (/tmp/testrig-engine.lock) together, so other work on the
+# shared engine does not run inside a measured block (other CPU load still does: see the load).
 # Also: peak RSS of one `testrig run` of the N=30 stack with a one-testcase suite (/usr/bin/time).
 #
 # Usage: bench/scale.sh [--quick]     N="1 10 30 60" REPS=3 (--quick: N="1 10"), RSS=0 to skip
@@ -59,7 +59,7 @@ docker image inspect "$IMAGE" >/dev/null 2>&1 || {
   log "bench: building $IMAGE"
   printf '%s\n' 'FROM debian:trixie-slim' \
     "CMD [\"sh\", \"-c\", \"sleep $DELAY && touch /tmp/ready && exec sleep infinity\"]" |
-    docker build -q -t "$IMAGE" - >/dev/null
+    docker build -q -t "$IMAGE" - >/dev/null 2>&1
 }
 flock -u 9
 
@@ -100,22 +100,17 @@ dc() { docker compose -p "$1" -f "$WORK/n$2/compose.yml" "${@:3}"; }
 
 run_floor() { # n rep
   local p=$PREFIX-f$1-$2 t
-  flock 9
   t=$(now_us); dc "$p" "$1" up -d >>"$WORK/log" 2>&1; add "floor$1" $(($(ms_since "$t") + 1500))
   t=$(now_us); dc "$p" "$1" down -v -t 0 >>"$WORK/log" 2>&1; add "dcdown$1" "$(ms_since "$t")"
-  flock -u 9
 }
 run_wait() {
   local p=$PREFIX-w$1-$2 t
-  flock 9
   t=$(now_us); dc "$p" "$1" up -d --wait >>"$WORK/log" 2>&1; add "wait$1" "$(ms_since "$t")"
   dc "$p" "$1" down -v -t 0 >>"$WORK/log" 2>&1
-  flock -u 9
 }
 count() { sed -n 's/^testrig: calls: compose=\([0-9]*\) exec=\([0-9]*\)$/\1 \2/p' "$1"; }
 run_testrig() {
   local p=$PREFIX-t$1-$2 t c
-  flock 9
   t=$(now_us)
   TESTRIG_TRACE_CALLS=1 "$TESTRIG" up -f "$WORK/n$1/testrig.yml" -p "$p" --run-dir "$WORK/run-$p" \
     >"$WORK/up.out" 2>"$WORK/up.err" || { cat "$WORK/up.out" "$WORK/up.err" >&2; exit 1; }
@@ -124,7 +119,6 @@ run_testrig() {
   TESTRIG_TRACE_CALLS=1 "$TESTRIG" down -f "$WORK/n$1/testrig.yml" -p "$p" --run-dir "$WORK/run-$p" \
     --artifacts "$WORK/art-$p" >"$WORK/down.out" 2>"$WORK/down.err" || { cat "$WORK/down.err" >&2; exit 1; }
   add "trdown$1" "$(ms_since "$t")"
-  flock -u 9
   c=($(count "$WORK/up.err")); add "upcompose$1" "${c[0]}"; add "upexec$1" "${c[1]}"
   c=($(count "$WORK/down.err")); add "downcompose$1" "${c[0]}"; add "downexec$1" "${c[1]}"
 }
@@ -138,6 +132,7 @@ stack 1
 "$TESTRIG" --version >/dev/null
 for n in $NS; do
   stack "$n"
+  flock 9 # one N at a time: 1-4 minutes
   for ((r = 1; r <= REPS; r++)); do
     order=(floor wait testrig)
     ((r % 2)) || order=(testrig wait floor)
@@ -145,6 +140,7 @@ for n in $NS; do
     for o in "${order[@]}"; do "run_$o" "$n" "$r"; done
     log "  N=$n rep $r done ($((($(now_us) - START) / 1000000)) s)"
   done
+  flock -u 9
 done
 
 if [[ $RSS == 1 ]]; then

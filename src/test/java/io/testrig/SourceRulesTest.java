@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +55,50 @@ class SourceRulesTest {
               .filter(Files::isRegularFile)
               .anyMatch(p -> read(p).contains("import com.github." + "dockerjava")));
     }
+  }
+
+  /**
+   * What {@code cli} may use of testrig: commands only parse options and print (issue 8, item 3),
+   * so they reach the work through the services in {@code run} and value types, never the compose
+   * or engine internals ({@code Stack}, {@code Reaper}, {@code Bringup}, {@code StackService},
+   * ...). The engine is reached only through {@code EngineOptions}' start policy.
+   * docs/development.md lists the same set.
+   */
+  static final Set<String> CLI_MAY_USE =
+      Set.of(
+          "core",
+          "rig",
+          "run",
+          "report",
+          "ci",
+          "pki",
+          "template",
+          "dev",
+          "engine.Engine",
+          "engine.EngineStartPolicy");
+
+  @Test
+  void cliUsesOnlyServiceLevelPackages() throws IOException {
+    Pattern ref = Pattern.compile("\\bio\\.testrig\\.([a-z]+)(?:\\.([A-Z]\\w*))?");
+    List<String> bad = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("src/main/java/io/testrig/cli"))) {
+      for (Path f : files.sorted().toList()) {
+        for (String line : read(f).split("\n")) {
+          if (line.startsWith("package ")) {
+            continue;
+          }
+          Matcher m = ref.matcher(line);
+          while (m.find()) {
+            String pkg = m.group(1);
+            String cls = pkg + "." + m.group(2);
+            if (!pkg.equals("cli") && !CLI_MAY_USE.contains(pkg) && !CLI_MAY_USE.contains(cls)) {
+              bad.add(f.getFileName() + ": " + line.strip());
+            }
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), bad);
   }
 
   static List<Path> javaFilesContaining(String text) throws IOException {

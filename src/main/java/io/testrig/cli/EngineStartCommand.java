@@ -1,6 +1,6 @@
 package io.testrig.cli;
 
-import io.testrig.engine.EngineStarter;
+import io.testrig.run.EngineService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,15 +51,13 @@ final class EngineStartCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    EngineStarter.Started s = EngineStarter.start(System.getenv(), dockerd, args, log, wait);
-    try (var engine = s.engine()) {
-      out.println(
-          (s.started() ? "started dockerd; " : "already running; ")
-              + "Docker "
-              + engine.version().version()
-              + " answers at "
-              + engine.host());
-    }
+    EngineService.Started s = EngineService.start(System.getenv(), dockerd, args, log, wait);
+    out.println(
+        (s.started() ? "started dockerd; " : "already running; ")
+            + "Docker "
+            + s.serverVersion()
+            + " answers at "
+            + s.host());
     return 0;
   }
 }

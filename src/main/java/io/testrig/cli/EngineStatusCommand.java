@@ -1,7 +1,6 @@
 package io.testrig.cli;
 
-import io.testrig.compose.StackService;
-import io.testrig.engine.Engine;
+import io.testrig.run.EngineService;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,24 +19,18 @@ final class EngineStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (Engine engine = engineOptions.connect()) {
-      out.println("host:    " + engine.host());
-      out.println(
-          "server:  Docker "
-              + engine.version().version()
-              + " (API "
-              + engine.version().apiVersion()
-              + ")");
-      out.println(
-          "api:     "
-              + engine.apiVersion()
-              + " pinned (tested up to "
-              + Engine.TESTED_API
-              + ", minimum "
-              + Engine.MINIMUM_API
-              + ")");
-      out.println("compose: " + StackService.composeVersion(engine));
-    }
+    EngineService.Status s = EngineService.status(engineOptions::connect);
+    out.println("host:    " + s.host());
+    out.println("server:  Docker " + s.serverVersion() + " (API " + s.serverApi() + ")");
+    out.println(
+        "api:     "
+            + s.pinnedApi()
+            + " pinned (tested up to "
+            + s.testedApi()
+            + ", minimum "
+            + s.minimumApi()
+            + ")");
+    out.println("compose: " + s.composeVersion());
     return 0;
   }
 }

@@ -1,14 +1,9 @@
 package io.testrig.cli;
 
-import io.testrig.compose.StackService;
-import io.testrig.engine.Engine;
-import io.testrig.engine.Gc;
-import io.testrig.engine.Reaper;
-import io.testrig.run.Orphans;
+import io.testrig.run.GcService;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -68,31 +63,20 @@ final class GcCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     String job = thisJob ? System.getenv("CI_JOB_ID") : null;
-    GcScope scope = GcScope.of(projects, rigs);
     String removed = dryRun ? "would remove " : "removed ";
-    try (Engine engine = engineOptions.connect()) {
-      Reaper.Removed r =
-          Gc.collect(engine, new Gc.Scope(olderThan, job, scope.labels(), dryRun), Instant.now());
-      r.containers().forEach(n -> out.println(removed + "container " + n));
-      r.networks().forEach(n -> out.println(removed + "network " + n));
-      r.volumes().forEach(n -> out.println(removed + "volume " + n));
-      r.kept().forEach(n -> out.println("kept " + n));
-      // Secrets of runs killed without cleanup (SIGKILL) sit in their run directories.
-      Orphans.Swept swept = Orphans.sweep(scope.runDirs(), dryRun, Instant.now());
-      swept
-          .wiped()
-          .forEach(d -> out.println((dryRun ? "would wipe" : "wiped") + " run directory " + d));
-      swept.kept().forEach(d -> out.println("kept run directory " + d));
-      // Labels override files of stacks brought up without a run directory (issue 7, item 8);
-      // they name no project or rig, so a scoped gc leaves them.
-      if (!dryRun && scope.all()) {
-        StackService.sweepLabelOverrides()
-            .forEach(d -> out.println("removed compose override directory " + d));
-      }
-      out.printf(
-          "gc: %s%d containers, %d networks, %d volumes%n",
-          removed, r.containers().size(), r.networks().size(), r.volumes().size());
-    }
+    GcService.Collected r =
+        GcService.collect(engineOptions::connect, olderThan, job, projects, rigs, dryRun);
+    r.containers().forEach(n -> out.println(removed + "container " + n));
+    r.networks().forEach(n -> out.println(removed + "network " + n));
+    r.volumes().forEach(n -> out.println(removed + "volume " + n));
+    r.kept().forEach(n -> out.println("kept " + n));
+    r.wipedDirs()
+        .forEach(d -> out.println((dryRun ? "would wipe" : "wiped") + " run directory " + d));
+    r.keptDirs().forEach(d -> out.println("kept run directory " + d));
+    r.overrides().forEach(d -> out.println("removed compose override directory " + d));
+    out.printf(
+        "gc: %s%d containers, %d networks, %d volumes%n",
+        removed, r.containers().size(), r.networks().size(), r.volumes().size());
     return 0;
   }
 }

@@ -90,12 +90,7 @@ final class RunCommand implements Callable<Integer> {
             null);
     Cleanup cleanup = new Cleanup();
     cleanup.installShutdownHook(spec.commandLine().getErr());
-    Output out =
-        Output.forEnvironment(
-            spec.commandLine().getOut(),
-            spec.commandLine().getErr(),
-            System::getenv,
-            System.console() != null);
+    Output out = Consoles.output(spec);
     RunService.Outcome outcome =
         new RunService(r, opts, root.redactor, out, cleanup, System.getenv())
             .run(engineOptions::connect);

@@ -1,8 +1,7 @@
 package io.testrig.cli;
 
-import io.testrig.rig.Rig;
-import io.testrig.secrets.RunDir;
-import io.testrig.secrets.SecretStore;
+import io.testrig.run.SecretsService;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,15 +24,9 @@ final class SecretsRotateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
-    RunDir dir =
-        rig.config != null || r.secrets().config() != null
-            ? RunDir.locate(r, rig.runDir, null)
-            : RunDir.resolve(r, rig.runDir);
-    SecretStore store = SecretStore.open(r, dir, rig.config, parent.root.redactor);
-    store.rotate(path);
-    store.save();
-    spec.commandLine().getOut().println("rotated " + path + " in " + store.file());
+    Path file =
+        new SecretsService(rig.load(), rig.runDir, rig.config, parent.root.redactor).rotate(path);
+    spec.commandLine().getOut().println("rotated " + path + " in " + file);
     return 0;
   }
 }

@@ -1,11 +1,8 @@
 package io.testrig.cli;
 
 import io.testrig.dev.DevService;
-import io.testrig.rig.Rig;
-import io.testrig.secrets.RunDir;
-import io.testrig.secrets.SecretStore;
+import io.testrig.run.SecretsService;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,21 +37,19 @@ final class SecretsShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Rig r = rig.load();
-    RunDir dir = RunDir.locate(r, rig.runDir, null);
     if (reveal != null) {
-      out.println(DevService.reveal(r, rig.runDir, rig.config, reveal, force, System.getenv()));
+      out.println(
+          DevService.reveal(rig.load(), rig.runDir, rig.config, reveal, force, System.getenv()));
       return 0;
     }
-    SecretStore store = SecretStore.open(r, dir, rig.config, parent.root.redactor);
-    out.println("config: " + store.file() + (store.persistent() ? " (persistent)" : ""));
-    Map<String, Object> entries = store.entries();
-    if (entries.isEmpty()) {
+    SecretsService.Shown s =
+        new SecretsService(rig.load(), rig.runDir, rig.config, parent.root.redactor).show();
+    out.println("config: " + s.file() + (s.persistent() ? " (persistent)" : ""));
+    if (s.lengths().isEmpty()) {
       out.println("(no secrets yet: `testrig render` generates them)");
     }
     // Only the length is shown: even a prefix would give away entropy.
-    entries.forEach(
-        (k, v) -> out.printf("%s = ******** (%d chars)%n", k, String.valueOf(v).length()));
+    s.lengths().forEach((k, n) -> out.printf("%s = ******** (%d chars)%n", k, n));
     return 0;
   }
 }

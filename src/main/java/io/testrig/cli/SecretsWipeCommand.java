@@ -1,17 +1,14 @@
 package io.testrig.cli;
 
-import io.testrig.core.TestrigException;
-import io.testrig.rig.Rig;
-import io.testrig.secrets.RunDir;
-import java.io.IOException;
+import io.testrig.run.SecretsService;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -23,6 +20,7 @@ import picocli.CommandLine.Spec;
 final class SecretsWipeCommand implements Callable<Integer> {
   @Mixin RigOptions rig;
   @Spec CommandSpec spec;
+  @ParentCommand SecretsCommand parent;
 
   @Option(names = "--include-config", description = "Also delete the persistent config file.")
   boolean includeConfig;
@@ -30,24 +28,15 @@ final class SecretsWipeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Rig r = rig.load();
-    RunDir dir = RunDir.locate(r, rig.runDir, null);
-    boolean existed = dir.exists();
-    dir.wipe();
-    out.println((existed ? "wiped " : "nothing to wipe at ") + dir.path());
-    Path persistent =
-        rig.config != null
-            ? rig.config
-            : r.secrets().config() != null ? r.resolve(r.secrets().config()) : null;
+    SecretsService secrets =
+        new SecretsService(rig.load(), rig.runDir, rig.config, parent.root.redactor);
+    SecretsService.Wiped w = secrets.wipe();
+    out.println((w.existed() ? "wiped " : "nothing to wipe at ") + w.dir());
+    Path persistent = secrets.persistentConfig();
     if (persistent != null) {
       if (includeConfig) {
-        try {
-          out.println(
-              (Files.deleteIfExists(persistent) ? "deleted " : "nothing to delete at ")
-                  + persistent);
-        } catch (IOException e) {
-          throw TestrigException.io(persistent + ": cannot delete: " + e.getMessage(), e);
-        }
+        out.println(
+            (secrets.deletePersistentConfig() ? "deleted " : "nothing to delete at ") + persistent);
       } else {
         out.println("kept persistent config " + persistent + " (--include-config deletes it)");
       }

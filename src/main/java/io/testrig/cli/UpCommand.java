@@ -1,21 +1,10 @@
 package io.testrig.cli;
 
-import io.testrig.compose.ServiceStatus;
-import io.testrig.compose.Stack;
-import io.testrig.compose.StackOptions;
-import io.testrig.compose.StackService;
-import io.testrig.dev.DevService;
 import io.testrig.dev.StackInfo;
-import io.testrig.engine.Engine;
-import io.testrig.rig.Rig;
-import io.testrig.run.Orphans;
-import io.testrig.run.Prepare;
-import io.testrig.secrets.RunDir;
-import io.testrig.secrets.SecretStore;
+import io.testrig.run.Output;
+import io.testrig.run.UpService;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,47 +48,18 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
     PrintWriter out = spec.commandLine().getOut();
-    // Same run directory as `render` and `down` for this rig file: certs, configs, config.json.
-    RunDir dir = RunDir.resolve(r, rig.runDir);
-    // This process owns the stack while it comes up: killed before the stack is ready, gc removes
-    // it (and wipes the run directory) at once. Once ready, the keep marker written below makes
-    // the stack the developer's until its time-to-live (issue 12, item 1).
-    ProcessHandle owner = ProcessHandle.current();
-    Orphans.claim(dir, owner);
-    try (Engine engine = engineOptions.connect()) {
-      SecretStore store = SecretStore.open(r, dir, rig.config, root.redactor);
-      Prepare.prepare(r, dir, store, Map.of(), rig.set, System.getenv());
-      StackOptions opts =
-          StackOptions.defaults(artifacts.dir)
-              .withProjectName(project)
-              .withRedactor(root.redactor)
-              .withProgress(new PlainProgress(out))
-              .withOwner(owner)
-              .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
-              // The labels override lives with the secrets: `down` and gc wipe it with them.
-              .withStateDir(dir.path());
-      Stack stack = StackService.up(engine, r, opts);
-      stack.detach();
-      // The info block follows the "is up" line, which needs the expiry kept() records.
-      java.io.StringWriter info = new java.io.StringWriter();
-      PrintWriter sink = new PrintWriter(info);
-      Instant expires =
-          DevService.kept(
-              engine, r, rig.runDir, rig.config, stack.projectName(), ttl, root.redactor, sink);
-      long ready = stack.services().stream().filter(ServiceStatus::ok).count();
-      out.printf(
-          "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
-          stack.projectName(), ready, expires, StackInfo.compact(ttl), stack.projectName());
-      sink.flush();
-      out.print(info);
-      out.println(stack.projectName());
-    } catch (RuntimeException | Error e) {
-      // Nothing of a failed `up` stays behind: the stack removed itself, the secrets go too.
-      dir.wipe();
-      throw e;
-    }
+    UpService.Options opts =
+        new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir, ttl);
+    Output progress = Consoles.output(spec);
+    UpService.Started s =
+        new UpService(rig.load(), opts, root.redactor, progress, System.getenv())
+            .up(engineOptions::connect);
+    out.printf(
+        "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
+        s.project(), s.ready(), s.expires(), StackInfo.compact(ttl), s.project());
+    out.print(s.info());
+    out.println(s.project());
     return 0;
   }
 }

@@ -25,10 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * after start (30 s by default). So testrig lets compose create everything ({@code up --no-start}:
  * networks, volumes, containers with their labels) and starts each container itself through the
  * backend as soon as its dependencies meet their condition by testrig's own readiness: the
- * healthcheck's test run by exec every {@value #POLL_MS} ms, woken early by health and die events,
- * or the rig's probe.
+ * healthcheck's test run by exec, or the rig's probe, paced by one {@link ProbePacer} for the whole
+ * stack and woken early by the engine's health, die and start events.
  */
 final class Bringup {
+  /** How often a dependency wait re-checks (no engine call: it reads the other services' state). */
   static final long POLL_MS = 150;
 
   private final Backend backend;
@@ -42,6 +43,7 @@ final class Bringup {
   private final Set<String> oneShot;
   private final DependencyGate gate;
   private final Map<String, String> ips = new ConcurrentHashMap<>();
+  private final ProbePacer pacer = ProbePacer.forThisMachine();
 
   Bringup(
       Engine engine,
@@ -133,7 +135,8 @@ final class Bringup {
             timeout(s),
             c -> checkFor(s, c),
             gate::aborted,
-            ips);
+            ips,
+            pacer);
     return r.await(ids, t0);
   }
 

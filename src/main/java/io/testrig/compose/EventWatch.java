@@ -5,6 +5,7 @@ import io.testrig.backend.ContainerEvent;
 import io.testrig.backend.LabelFilter;
 import io.testrig.backend.Subscription;
 import io.testrig.engine.Labels;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ final class EventWatch implements AutoCloseable {
   private final Set<String> healthy = ConcurrentHashMap.newKeySet();
   private final Set<String> died = ConcurrentHashMap.newKeySet();
   private final Map<String, String> exitCodes = new ConcurrentHashMap<>();
+  private final Map<String, Long> seen = new ConcurrentHashMap<>();
   private final Object signal = new Object();
   private final Subscription stream;
 
@@ -45,6 +47,7 @@ final class EventWatch implements AutoCloseable {
     } else {
       return;
     }
+    seen.merge(id, 1L, Long::sum);
     synchronized (signal) {
       signal.notifyAll();
     }
@@ -69,6 +72,29 @@ final class EventWatch implements AutoCloseable {
     synchronized (signal) {
       signal.wait(millis);
     }
+  }
+
+  /**
+   * Sleeps up to {@code millis}, waking early only on a health, die or start event of one of {@code
+   * ids}: with many services, one service's events must not wake (and re-probe) all the others.
+   */
+  void await(Collection<String> ids, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    long before = eventsOf(ids);
+    synchronized (signal) {
+      long left;
+      while (eventsOf(ids) == before && (left = deadline - System.nanoTime()) > 0) {
+        signal.wait(Math.max(1, left / 1_000_000L));
+      }
+    }
+  }
+
+  private long eventsOf(Collection<String> ids) {
+    long n = 0;
+    for (String id : ids) {
+      n += seen.getOrDefault(id, 0L);
+    }
+    return n;
   }
 
   @Override

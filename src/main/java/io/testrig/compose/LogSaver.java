@@ -4,6 +4,7 @@ import io.testrig.backend.Backend;
 import io.testrig.backend.BackendException;
 import io.testrig.backend.LogOptions;
 import io.testrig.backend.Subscription;
+import io.testrig.core.Parallel;
 import io.testrig.core.Redactor;
 import io.testrig.core.SafePaths;
 import io.testrig.core.TestrigException;
@@ -38,25 +39,40 @@ final class LogSaver {
     } catch (IOException e) {
       throw TestrigException.io("cannot create " + dir + ": " + reason(e), e);
     }
-    List<String> failed = new ArrayList<>();
-    IOException first = null;
+    List<Map.Entry<Path, String>> files = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : containers.entrySet()) {
       List<String> ids = e.getValue();
       for (int i = 0; i < ids.size(); i++) {
         String name = ids.size() == 1 ? e.getKey() : e.getKey() + "-" + (i + 1);
-        Path file = dir.resolve(name + ".log");
-        String text = redactor.redact(read(client, ids.get(i)));
-        SafePaths.requireFileTarget(file, "artifact");
-        try {
-          Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException ex) {
-          failed.add(file + " (" + reason(ex) + "; the file is missing or incomplete)");
-          first = first == null ? ex : first;
-        }
+        files.add(Map.entry(dir.resolve(name + ".log"), ids.get(i)));
+      }
+    }
+    // One log per thread: reading a log is a round trip to the engine (issue 11).
+    List<IOException> errors =
+        Parallel.map(files, f -> write(f.getKey(), redactor.redact(read(client, f.getValue()))));
+    List<String> failed = new ArrayList<>();
+    IOException first = null;
+    for (int i = 0; i < files.size(); i++) {
+      IOException ex = errors.get(i);
+      if (ex != null) {
+        failed.add(
+            files.get(i).getKey() + " (" + reason(ex) + "; the file is missing or incomplete)");
+        first = first == null ? ex : first;
       }
     }
     if (!failed.isEmpty()) {
       throw TestrigException.io("cannot write " + String.join(", ", failed), first);
+    }
+  }
+
+  /** Writes one log; the failure, or null. */
+  private static IOException write(Path file, String text) {
+    SafePaths.requireFileTarget(file, "artifact");
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+      return null;
+    } catch (IOException ex) {
+      return ex;
     }
   }
 

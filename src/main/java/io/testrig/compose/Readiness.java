@@ -13,10 +13,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * The readiness stage of one started service: polls its containers every {@link Bringup#POLL_MS} ms
- * (woken early by health and die events) until all are ready, one fails, another service fails
- * first, or the service's timeout passes. A one-shot service is ready when it exited 0; a
- * long-running one when its {@link Check} passes or the engine reports it healthy.
+ * The readiness stage of one started service: polls its containers, paced by a {@link ProbePacer}
+ * (a global budget of probes in flight, pauses that grow from {@value ProbePacer#FIRST_MS} ms to
+ * {@value ProbePacer#MAX_MS} ms, woken early by the containers' own health, die and start events)
+ * until all are ready, one fails, another service fails first, or the service's timeout passes. A
+ * one-shot service is ready when it exited 0; a long-running one when its {@link Check} passes or
+ * the engine reports it healthy.
  */
 final class Readiness {
   private final Backend backend;
@@ -27,6 +29,8 @@ final class Readiness {
   private final Function<ContainerInfo, Check> checkFor;
   private final BooleanSupplier aborted;
   private final Map<String, String> ips;
+  private final ProbePacer pacer;
+  private final ProbePacer.Backoff backoff = new ProbePacer.Backoff();
 
   private final Map<String, Boolean> ready = new LinkedHashMap<>();
   private Check check;
@@ -43,7 +47,8 @@ final class Readiness {
       Duration timeout,
       Function<ContainerInfo, Check> checkFor,
       BooleanSupplier aborted,
-      Map<String, String> ips) {
+      Map<String, String> ips,
+      ProbePacer pacer) {
     this.backend = backend;
     this.events = events;
     this.service = service;
@@ -52,6 +57,7 @@ final class Readiness {
     this.checkFor = checkFor;
     this.aborted = aborted;
     this.ips = ips;
+    this.pacer = pacer;
   }
 
   /** Polls the started containers until a decision; {@code t0} is the start request. */
@@ -78,7 +84,7 @@ final class Readiness {
         if (elapsed.compareTo(timeout) > 0) {
           return Bringup.failed(service, "timeout", t0, timeoutMessage());
         }
-        events.await(Bringup.POLL_MS);
+        events.await(ids, backoff.next());
       }
     } finally {
       if (check != null) {
@@ -108,10 +114,13 @@ final class Readiness {
   private ServiceStatus poll(String id, long t0) throws InterruptedException {
     ContainerInfo c;
     try {
-      c = backend.inspectContainer(id);
+      c = pacer.call(() -> backend.inspectContainer(id));
     } catch (BackendException.NotFound e) {
       return Bringup.failed(
           service, "gone", t0, "service '" + service + "': its container was removed");
+    }
+    if (!String.valueOf(c.status()).equals(lastState)) {
+      backoff.reset(); // e.g. restarting -> running: probe soon again
     }
     lastState = c.status();
     if (c.ip() != null) {
@@ -133,7 +142,8 @@ final class Readiness {
       how = "health event";
       return null;
     }
-    String why = check.test(c);
+    ContainerInfo running = c;
+    String why = pacer.call(() -> check.test(running));
     if (why == null) {
       ready.put(id, true);
     } else {

@@ -145,7 +145,7 @@ public final class Stack implements AutoCloseable {
     return new ServiceWatch(this);
   }
 
-  /** The last lines of a service's saved log, or of its live log. */
+  /** The last lines of a service's saved log ({@link #saveLogs()} first), or "(no log)". */
   String tail(String service, int n) {
     Path f = logsDir().resolve(service + ".log");
     try {
@@ -153,7 +153,7 @@ public final class Stack implements AutoCloseable {
         return LogSaver.tail(Files.readString(f), n);
       }
     } catch (IOException e) {
-      // Fall through to the live log.
+      // Unreadable: said as "(no log)"; the saved file's path is in the same message.
     }
     return "(no log)";
   }

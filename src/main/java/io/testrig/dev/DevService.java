@@ -9,6 +9,7 @@ import io.testrig.rig.Rig;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,24 +122,29 @@ public final class DevService {
     return String.valueOf(v);
   }
 
+  /** An {@code up} stack's time-to-live and what {@code info} prints about it. */
+  public record Kept(Instant expires, String info) {}
+
   /**
-   * After {@code up}: records the time-to-live ({@link KeepMarker}) and prints what {@code info}
-   * prints. Returns the end of the time-to-live.
+   * After {@code up}: records the time-to-live ({@link KeepMarker}) and returns it with what {@code
+   * info} prints.
    */
-  public static Instant kept(
+  public static Kept kept(
       Engine engine,
       Rig rig,
       Path runDir,
       Path config,
       String project,
       Duration ttl,
-      Redactor redactor,
-      PrintWriter out) {
+      Redactor redactor) {
     RunDir dir = RunDir.locate(rig, runDir, null);
     Instant expires = Instant.now().plus(ttl).truncatedTo(ChronoUnit.SECONDS);
     String rigPath = rig.file() == null ? null : rig.file().toAbsolutePath().toString();
     KeepMarker.write(dir.path(), new KeepMarker(project, expires, rigPath));
-    new DevService(rig, runDir, config, project, redactor).info(engine, out);
-    return expires;
+    StringWriter info = new StringWriter();
+    PrintWriter w = new PrintWriter(info);
+    new DevService(rig, runDir, config, project, redactor).info(engine, w);
+    w.flush();
+    return new Kept(expires, info.toString());
   }
 }

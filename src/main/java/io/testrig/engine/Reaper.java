@@ -4,20 +4,20 @@ import io.testrig.backend.Backend;
 import io.testrig.backend.BackendException;
 import io.testrig.backend.LabelFilter;
 import io.testrig.backend.Resource;
+import io.testrig.core.Parallel;
 import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
  * Removes labelled containers (killed, anonymous volumes included), then networks, then named
  * volumes, through the engine API rather than {@code docker compose down}: no compose process to
- * start, every container removed in parallel, and a killed compose project is handled the same as a
- * live one. Removal is idempotent: something already gone counts as removed.
+ * start, every container (then network, then volume) removed in parallel on {@link Parallel}'s
+ * threads, and a killed compose project is handled the same as a live one. Removal is idempotent:
+ * something already gone counts as removed.
  */
 public final class Reaper {
   private static final long QUIET_POLL_MS = 250;
@@ -47,12 +47,17 @@ public final class Reaper {
       String value,
       Predicate<Map<String, String>> select,
       boolean graceful) {
-    return remove(client, key, value, select, graceful, false);
+    LabelFilter filter = LabelFilter.of(key, value);
+    List<String> kept = new ArrayList<>();
+    List<String> removedContainers = removeContainers(client, filter, select, graceful, kept);
+    List<String> removedNetworks = removeNetworks(client, filter, select, kept);
+    List<String> removedVolumes = removeVolumes(client, filter, select, kept);
+    return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
   }
 
   /**
    * As {@link #remove(Backend, String, String, Predicate, boolean)}; with {@code dryRun} nothing is
-   * removed and the result names what would have been ({@code gc --dry-run}).
+   * removed and the result names what would be ({@code gc --dry-run}).
    */
   public static Removed remove(
       Backend client,
@@ -61,13 +66,15 @@ public final class Reaper {
       Predicate<Map<String, String>> select,
       boolean graceful,
       boolean dryRun) {
+    if (!dryRun) {
+      return remove(client, key, value, select, graceful);
+    }
     LabelFilter filter = LabelFilter.of(key, value);
-    List<String> kept = new ArrayList<>();
-    List<String> removedContainers =
-        removeContainers(client, filter, select, graceful, dryRun, kept);
-    List<String> removedNetworks = removeNetworks(client, filter, select, dryRun, kept);
-    List<String> removedVolumes = removeVolumes(client, filter, select, dryRun, kept);
-    return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
+    return new Removed(
+        selected(client.listContainers(filter), select).stream().map(Resource::name).toList(),
+        selected(client.listNetworks(filter), select).stream().map(Resource::name).toList(),
+        selected(client.listVolumes(filter), select).stream().map(Resource::name).toList(),
+        List.of());
   }
 
   /** Removes the selected containers in parallel; their names without the leading slash. */
@@ -76,20 +83,9 @@ public final class Reaper {
       LabelFilter filter,
       Predicate<Map<String, String>> select,
       boolean graceful,
-      boolean dryRun,
       List<String> kept) {
-    List<CompletableFuture<String>> removals = new ArrayList<>();
-    for (Resource c : client.listContainers(filter)) {
-      if (!select.test(c.labels())) {
-        continue;
-      }
-      if (dryRun) {
-        removals.add(CompletableFuture.completedFuture(c.name()));
-        continue;
-      }
-      removals.add(CompletableFuture.supplyAsync(() -> removeContainer(client, c, graceful, kept)));
-    }
-    return collect(removals);
+    List<Resource> selected = selected(client.listContainers(filter), select);
+    return names(Parallel.map(selected, c -> removeContainer(client, c, graceful, kept)));
   }
 
   /** Stops (graceful) or kills and removes one container; null when it had to be kept. */
@@ -105,69 +101,77 @@ public final class Reaper {
       // Already gone: idempotent.
     } catch (RuntimeException e) {
       if (!String.valueOf(e.getMessage()).contains("already in progress")) {
-        synchronized (kept) {
-          kept.add("container " + name + ": " + Text.oneLine(e));
-        }
+        keep(kept, "container " + name + ": " + Text.oneLine(e));
         return null;
       }
     }
     return name;
   }
 
+  /** Removes the selected networks in parallel (their containers are gone by now). */
   private static List<String> removeNetworks(
       Backend client,
       LabelFilter filter,
       Predicate<Map<String, String>> select,
-      boolean dryRun,
       List<String> kept) {
-    List<String> removedNetworks = new ArrayList<>();
-    for (Resource n : client.listNetworks(filter)) {
-      if (!select.test(n.labels())) {
-        continue;
-      }
-      if (dryRun) {
-        removedNetworks.add(n.name());
-        continue;
-      }
-      try {
-        client.removeNetwork(n.id());
-        removedNetworks.add(n.name());
-      } catch (BackendException.NotFound e) {
-        removedNetworks.add(n.name());
-      } catch (RuntimeException e) {
-        kept.add("network " + n.name() + ": " + Text.oneLine(e));
-      }
-    }
-    return removedNetworks;
+    List<Resource> selected = selected(client.listNetworks(filter), select);
+    return names(
+        Parallel.map(
+            selected,
+            n -> {
+              try {
+                client.removeNetwork(n.id());
+              } catch (BackendException.NotFound e) {
+                // Already gone: idempotent.
+              } catch (RuntimeException e) {
+                keep(kept, "network " + n.name() + ": " + Text.oneLine(e));
+                return null;
+              }
+              return n.name();
+            }));
   }
 
+  /** Removes the selected named volumes in parallel. */
   private static List<String> removeVolumes(
       Backend client,
       LabelFilter filter,
       Predicate<Map<String, String>> select,
-      boolean dryRun,
       List<String> kept) {
-    List<String> removedVolumes = new ArrayList<>();
-    for (Resource v : client.listVolumes(filter)) {
-      if (!select.test(v.labels())) {
-        continue;
-      }
-      if (dryRun) {
-        removedVolumes.add(v.name());
-        continue;
-      }
-      try {
-        client.removeVolume(v.name());
-        removedVolumes.add(v.name());
-      } catch (BackendException.NotFound e) {
-        removedVolumes.add(v.name());
-      } catch (BackendException.Conflict e) {
-        kept.add("volume " + v.name() + ": in use");
-      } catch (RuntimeException e) {
-        kept.add("volume " + v.name() + ": " + Text.oneLine(e));
+    List<Resource> selected = selected(client.listVolumes(filter), select);
+    return names(
+        Parallel.map(
+            selected,
+            v -> {
+              try {
+                client.removeVolume(v.name());
+              } catch (BackendException.NotFound e) {
+                // Already gone: idempotent.
+              } catch (BackendException.Conflict e) {
+                keep(kept, "volume " + v.name() + ": in use");
+                return null;
+              } catch (RuntimeException e) {
+                keep(kept, "volume " + v.name() + ": " + Text.oneLine(e));
+                return null;
+              }
+              return v.name();
+            }));
+  }
+
+  private static List<Resource> selected(
+      List<Resource> found, Predicate<Map<String, String>> select) {
+    List<Resource> out = new ArrayList<>();
+    for (Resource r : found) {
+      if (select.test(r.labels())) {
+        out.add(r);
       }
     }
-    return removedVolumes;
+    return out;
+  }
+
+  private static void keep(List<String> kept, String why) {
+    synchronized (kept) {
+      kept.add(why);
+    }
   }
 
   /**
@@ -205,10 +209,10 @@ public final class Reaper {
     }
   }
 
-  private static List<String> collect(Collection<CompletableFuture<String>> futures) {
+  /** The names removed, in order; null marks one that was kept. */
+  private static List<String> names(List<String> results) {
     List<String> names = new ArrayList<>();
-    for (CompletableFuture<String> f : futures) {
-      String n = f.join();
+    for (String n : results) {
       if (n != null) {
         names.add(n);
       }

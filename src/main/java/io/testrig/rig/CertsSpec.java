@@ -28,6 +28,13 @@ public record CertsSpec(CaSpec ca, Map<String, LeafSpec> issue) {
     return issue.isEmpty();
   }
 
+  /** The same spec with the CA kept in {@code cache} (an absolute path: {@code --ca-cache}). */
+  public CertsSpec withCaCache(String cache) {
+    return new CertsSpec(
+        new CaSpec(ca.key(), ca.commonName(), ca.validityDays(), ca.nameConstraints(), cache),
+        issue);
+  }
+
   /**
    * @param key {@code ecdsa-p256} (default), {@code rsa-2048}, {@code rsa-3072} or {@code rsa-4096}
    * @param commonName the CA's subject CN

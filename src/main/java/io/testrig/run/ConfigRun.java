@@ -6,8 +6,6 @@ import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.ServiceWatch;
 import io.testrig.compose.Stack;
 import io.testrig.compose.StackFailedException;
-import io.testrig.compose.StackOptions;
-import io.testrig.compose.StackService;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
@@ -37,7 +35,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -109,15 +106,16 @@ final class ConfigRun {
     // Registered before the directory exists: after SIGINT/SIGTERM the registration is refused and
     // this config never starts (issue 7, item 6). The hook's wipe waits for dirLock, so it never
     // races a half-written directory (certs, config.json) that would then outlive the wipe.
-    AtomicReference<RunDir> dirRef = new AtomicReference<>();
+    AtomicReference<StackSession> sessionRef = new AtomicReference<>();
     Cleanup.Registration wipe =
-        cleanup.register("run directory" + scopeSuffix(), () -> wipeWhenIdle(dirRef));
+        cleanup.register("run directory" + scopeSuffix(), () -> wipeWhenIdle(sessionRef));
     started = true;
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
-      RunDir dir = openRunDir(runDirOverride, runId, dirRef);
-      if (prepare(dir)) {
+      StackSession session = openRunDir(runDirOverride, runId, sessionRef);
+      RunDir dir = session.dir();
+      if (prepare(session)) {
         if (!rig.stack().isEmpty()) {
           String project = project(runId);
           // Registered before bring-up: a SIGTERM while services start must remove them too. Until
@@ -125,7 +123,7 @@ final class ConfigRun {
           // compose child that was creating them (Cleanup's hook, Exec.endAll).
           AtomicReference<Stack> live = new AtomicReference<>();
           down = cleanup.register("stack " + project, () -> removeStack(live, project));
-          stack = up(project, dir, artifacts);
+          stack = up(project, session, artifacts);
           if (stack == null) {
             down.cancel(); // StackService removed what it had made
             down = null;
@@ -147,7 +145,7 @@ final class ConfigRun {
     } finally {
       enter("teardown");
       if (stack != null && keepStack()) {
-        keep(stack, dirRef.get(), down, wipe);
+        keep(stack, sessionRef.get().dir(), down, wipe);
       } else {
         teardown(stack, down, wipe);
       }
@@ -204,13 +202,19 @@ final class ConfigRun {
   }
 
   /** Creates (or reuses) and claims the run directory, holding dirLock so the wipe waits. */
-  private RunDir openRunDir(Path runDirOverride, String runId, AtomicReference<RunDir> dirRef) {
+  private StackSession openRunDir(
+      Path runDirOverride, String runId, AtomicReference<StackSession> sessionRef) {
     dirLock.lock();
     try {
-      RunDir dir = RunDir.resolve(rig, runDirOverride, runDirOverride == null ? runId : null);
-      dirRef.set(dir);
-      Orphans.claim(dir);
-      return dir;
+      StackSession session =
+          StackSession.open(
+              rig,
+              runDirOverride,
+              runDirOverride == null ? runId : null,
+              redactor,
+              ProcessHandle.current());
+      sessionRef.set(session);
+      return session;
     } finally {
       dirLock.unlock();
     }
@@ -232,23 +236,13 @@ final class ConfigRun {
     if (s != null) {
       r = s.down();
     } else {
-      r = Stack.remove(engine, project, ProjectNames.runIdOf(project), false);
+      r = StackSession.removeByLabels(engine, project);
     }
-    stackOutcome = "stack " + project + " " + removedText(r);
-  }
-
-  private static String removedText(Reaper.Removed r) {
-    String text =
-        String.format(
-            "torn down (removed %d containers, %d networks, %d volumes)",
-            r.containers().size(), r.networks().size(), r.volumes().size());
-    return r.kept().isEmpty()
-        ? text
-        : text + " but could not remove " + String.join("; ", r.kept());
+    stackOutcome = "stack " + project + " " + StackSession.removedText(r);
   }
 
   /** Wipes the run directory once no phase is writing into it (bounded: a stuck writer loses). */
-  private void wipeWhenIdle(AtomicReference<RunDir> dirRef) {
+  private void wipeWhenIdle(AtomicReference<StackSession> sessionRef) {
     boolean locked = false;
     try {
       locked = dirLock.tryLock(WIPE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -256,10 +250,10 @@ final class ConfigRun {
       Thread.currentThread().interrupt();
     }
     try {
-      RunDir d = dirRef.get();
+      StackSession d = sessionRef.get();
       if (d != null) {
-        d.wipe();
-        wipeOutcome = "run directory " + d.path() + " wiped";
+        d.discard();
+        wipeOutcome = "run directory " + d.dir().path() + " wiped";
       }
     } catch (RuntimeException e) {
       wipeOutcome = "wiping the run directory failed: " + e.getMessage();
@@ -343,17 +337,16 @@ final class ConfigRun {
         : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
   }
 
-  private boolean prepare(RunDir dir) {
+  private boolean prepare(StackSession session) {
     long t0 = System.nanoTime();
     String title = "certs and templates" + scopeSuffix();
     out.phaseStart(id("prepare"), "Issuing certs and rendering templates" + scopeSuffix());
     dirLock.lock();
     try {
-      SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
-      Prepare.Prepared p = Prepare.prepare(rig, dir, store, config.values(), opts.set(), env);
+      Prepare.Prepared p = session.prepare(opts.config(), config.values(), opts.set(), env);
       out.info(
           "    run dir "
-              + dir.path()
+              + session.dir().path()
               + ": "
               + (p.pki() == null ? 0 : p.pki().certs().size())
               + " certs, "
@@ -372,33 +365,13 @@ final class ConfigRun {
     }
   }
 
-  private Stack up(String project, RunDir dir, Path artifacts) {
+  private Stack up(String project, StackSession session, Path artifacts) {
     long t0 = System.nanoTime();
     enter("stack up");
     out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
-    Map<String, Long> started = new ConcurrentHashMap<>();
-    StackOptions so =
-        StackOptions.defaults(artifacts)
-            .withProjectName(project)
-            .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
-            .withRedactor(redactor)
-            // The labels override goes into the run directory: wiped with it on every path.
-            .withStateDir(dir.path())
-            // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
-            .withShutdownHook(false)
-            .withProgress(
-                (service, state, detail) -> {
-                  long first = started.computeIfAbsent(service, s -> System.nanoTime());
-                  String state0 = state.name().toLowerCase(java.util.Locale.ROOT);
-                  String text =
-                      detail == null || detail.isBlank()
-                          ? state0
-                          : detail.startsWith(state0) ? detail : state0 + ": " + detail;
-                  out.service(
-                      config.name(), service, text, Duration.ofNanos(System.nanoTime() - first));
-                });
     try {
-      Stack stack = StackService.up(engine, rig, so);
+      // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
+      Stack stack = session.up(engine, project, artifacts, out.services(config.name()), false);
       for (ServiceStatus s : stack.services()) {
         phases.add(serviceCase(s, stack.logsDir()));
       }
@@ -558,7 +531,7 @@ final class ConfigRun {
     if (stack != null) {
       try {
         Reaper.Removed removed = stack.down();
-        stackOutcome = "stack " + stack.projectName() + " " + removedText(removed);
+        stackOutcome = "stack " + stack.projectName() + " " + StackSession.removedText(removed);
         if (!removed.kept().isEmpty()) {
           problem = "could not remove " + String.join("; ", removed.kept());
         }

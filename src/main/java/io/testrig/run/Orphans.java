@@ -36,7 +36,7 @@ public final class Orphans {
    * Marks a run directory as owned by {@code owner}: {@code testrig up} names the calling shell,
    * which also owns the stack, so once that shell is gone gc wipes both.
    */
-  public static void claim(RunDir dir, ProcessHandle owner) {
+  static void claim(RunDir dir, ProcessHandle owner) {
     try {
       // NOFOLLOW_LINKS (O_NOFOLLOW): an adopted run directory may hold a planted link.
       Files.writeString(

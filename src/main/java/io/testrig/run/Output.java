@@ -1,18 +1,22 @@
 package io.testrig.run;
 
+import io.testrig.compose.ProgressListener;
 import io.testrig.core.Durations;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * What {@code testrig run} prints while it works. Three forms, chosen by {@link #forEnvironment}:
- * plain lines; plain lines inside GitLab's collapsible sections when running in GitLab CI; and on a
- * terminal a live block with one line per service, redrawn in place. All text goes through the
- * injected writer, which masks secrets.
+ * What every command prints while it works (the one progress abstraction: {@code run}, {@code up}
+ * and the stack's per-service events through {@link #services}). Three forms, chosen by {@link
+ * #forEnvironment}: plain lines; plain lines inside GitLab's collapsible sections when running in
+ * GitLab CI; and on a terminal a live block with one line per service, redrawn in place. All text
+ * goes through the injected writer, which masks secrets.
  */
 public abstract class Output {
   final PrintWriter out;
@@ -45,6 +49,24 @@ public abstract class Output {
 
   /** A service changed state (starting, healthy, ready, exited 0, failed...). */
   public abstract void service(String scope, String service, String state, Duration elapsed);
+
+  /**
+   * The listener a stack coming up reports to ({@link ProgressListener}, called from several
+   * threads): each event becomes a {@link #service} line of {@code scope} (a matrix config's name,
+   * or empty) with the time since that service's first event.
+   */
+  public ProgressListener services(String scope) {
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    return (service, state, detail) -> {
+      long first = started.computeIfAbsent(service, s -> clock.millis());
+      String name = state.name().toLowerCase(Locale.ROOT);
+      String text =
+          detail == null || detail.isBlank()
+              ? name
+              : detail.startsWith(name) ? detail : name + ": " + detail;
+      service(scope, service, text, Duration.ofMillis(clock.millis() - first));
+    };
+  }
 
   /** A line of information. */
   public synchronized void info(String line) {

@@ -46,6 +46,7 @@ public final class FakeBackend implements Backend {
     String startError;
     final StringBuilder log = new StringBuilder();
     int replicas = 1;
+    boolean reports;
 
     Service(String name) {
       this.name = name;
@@ -100,6 +101,12 @@ public final class FakeBackend implements Backend {
 
     public Service log(String line) {
       log.append(line).append('\n');
+      return this;
+    }
+
+    /** The container has a reports directory (empty) to copy out. */
+    public Service reports() {
+      reports = true;
       return this;
     }
 
@@ -187,10 +194,21 @@ public final class FakeBackend implements Backend {
   }
 
   /** Adds a container outside compose, e.g. a suite container or another run's leftover. */
-  public synchronized Container addContainer(String name, Map<String, String> labels) {
-    Container c = new Container("c" + (++nextId), name, labels, new Service(name));
+  public Container addContainer(String name, Map<String, String> labels) {
+    return addContainer(name, labels, new Service(name));
+  }
+
+  /** Adds a container outside compose that follows {@code script} once started. */
+  public synchronized Container addContainer(
+      String name, Map<String, String> labels, Service script) {
+    Container c = new Container("c" + (++nextId), name, labels, script);
     containers.put(c.id, c);
     return c;
+  }
+
+  /** A script for {@link #addContainer(String, Map, Service)}. */
+  public static Service script(String name) {
+    return new Service(name);
   }
 
   public void addNetwork(String name, Map<String, String> labels) {
@@ -324,10 +342,14 @@ public final class FakeBackend implements Backend {
       if (!c.status.equals("running")) {
         return;
       }
-      c.healthy = true;
     }
+    // The event first, as the engine sends it after its own check passed: a poll in between
+    // sees the event, never a passing exec without it.
     if (c.script.healthEvent) {
       emit(c, "health_status: healthy", Map.of());
+    }
+    synchronized (c) {
+      c.healthy = true;
     }
   }
 
@@ -418,9 +440,12 @@ public final class FakeBackend implements Backend {
     container(id);
   }
 
+  /** An empty archive when the script wrote reports, else NotFound as for a missing path. */
   @Override
   public InputStream copyFrom(String id, String path) {
-    container(id);
+    if (!container(id).script.reports) {
+      throw new BackendException.NotFound("Could not find the file " + path, null);
+    }
     return new ByteArrayInputStream(new byte[0]);
   }
 

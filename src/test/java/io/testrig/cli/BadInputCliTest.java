@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.testrig.support.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,11 +14,10 @@ import org.slf4j.LoggerFactory;
 /** Issue 7, items 11 and 15 through the CLI: exit 2, one stderr line naming the file, once. */
 class BadInputCliTest {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final Cli cli = new Cli();
 
   private int run(String... args) {
-    return Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return cli.run(args);
   }
 
   private Path rig(String yaml) throws Exception {
@@ -29,7 +27,7 @@ class BadInputCliTest {
   }
 
   private void assertOneLine(String expected) {
-    assertEquals(expected + "\n", err.toString());
+    assertEquals(expected + "\n", cli.err());
   }
 
   @Test
@@ -37,7 +35,7 @@ class BadInputCliTest {
     Path rig = rig("certs:\n  ca:\n    validity_days: 36500000\n  issue: {db: {}}\n");
     assertEquals(2, run("validate", "-f", rig.toString()));
     assertOneLine("testrig: " + rig + ":3: certs.ca.validity_days: must be between 1 and 36500");
-    err.getBuffer().setLength(0);
+    cli.clear();
     Path runDir = dir.resolve("run");
     assertEquals(2, run("certs", "-f", rig.toString(), "--run-dir", runDir.toString()));
     assertOneLine("testrig: " + rig + ":3: certs.ca.validity_days: must be between 1 and 36500");
@@ -111,7 +109,7 @@ class BadInputCliTest {
     assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0);
     // /dev/zero is only stat'ed: a rig file is never opened unless it is a regular file.
     for (Path f : new Path[] {Path.of("/dev/zero"), fifo}) {
-      err.getBuffer().setLength(0);
+      cli.clear();
       Path runDir = dir.resolve("run");
       int code =
           org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
@@ -142,11 +140,11 @@ class BadInputCliTest {
       "values: &a {a: 1}\nname: *a\n",
     };
     for (String yaml : broken) {
-      err.getBuffer().setLength(0);
+      cli.clear();
       Path rig = rig(yaml);
       assertEquals(2, run("validate", "-f", rig.toString()), yaml);
-      assertEquals(1, err.toString().lines().count(), () -> yaml + " -> " + err);
-      assertTrue(err.toString().startsWith("testrig: " + rig + ":"), err::toString);
+      assertEquals(1, cli.err().lines().count(), () -> yaml + " -> " + cli.err());
+      assertTrue(cli.err().startsWith("testrig: " + rig + ":"), cli::err);
     }
   }
 

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.testrig.support.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,18 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CertsCommandTest {
   @TempDir Path dir;
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
+  private final Cli cli = new Cli();
 
   private int run(String... args) {
-    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return cli.run(args);
   }
 
   @Test
   void helpDocumentsTheCacheOption() {
     assertEquals(0, run("certs", "--help"));
-    assertTrue(out.toString().contains("--ca-cache=DIR"), out.toString());
-    assertTrue(out.toString().contains("--run-dir=DIR"), out.toString());
+    assertTrue(cli.out().contains("--ca-cache=DIR"), cli.out());
+    assertTrue(cli.out().contains("--run-dir=DIR"), cli.out());
   }
 
   @Test
@@ -38,7 +36,7 @@ class CertsCommandTest {
             + rig
             + ": certs.issue.db.dns[0]: 'no spaces please' is not a DNS name (letters, digits, -"
             + " and _)\n",
-        err.toString());
+        cli.err());
     assertFalse(Files.exists(runDir));
   }
 
@@ -47,7 +45,7 @@ class CertsCommandTest {
     Path rig = dir.resolve("testrig.yml");
     Files.writeString(rig, "values: {a: 1}\n");
     assertEquals(0, run("certs", "-f", rig.toString(), "--run-dir", dir.resolve("run").toString()));
-    assertEquals(rig + ": no certs.issue entries, nothing to issue\n", out.toString());
+    assertEquals(rig + ": no certs.issue entries, nothing to issue\n", cli.out());
     assertFalse(Files.exists(dir.resolve("run")));
   }
 }

@@ -3,8 +3,7 @@ package io.testrig.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.testrig.support.Cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,10 @@ class CompletionTest {
 
   @Test
   void bashLoadsTheScriptWithoutErrorAndCompletesCommandsAndOptions() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    assertEquals(
-        0,
-        Main.run(new String[] {"generate-completion"}, new PrintWriter(out), new PrintWriter(err)));
-    assertEquals("", err.toString());
-    Path script = Files.writeString(dir.resolve("testrig.bash"), out.toString());
+    Cli.Result r = Cli.exec("generate-completion");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("", r.err());
+    Path script = Files.writeString(dir.resolve("testrig.bash"), r.out());
 
     // What bash does on <TAB>: set COMP_* and call the function `complete -p` names.
     String probe =

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.testrig.support.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -295,27 +294,23 @@ class InputFuzzTest {
    * a user sees it beside testrig's line.
    */
   private static Result run(List<String> args, long caseSeed, byte[] input) throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+    Cli cli = new Cli();
     ByteArrayOutputStream stray = new ByteArrayOutputStream();
     PrintStream savedErr = System.err;
     System.setErr(new PrintStream(stray, true, StandardCharsets.UTF_8));
-    Future<Integer> f =
-        POOL.submit(
-            () ->
-                Main.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err)));
+    Future<Integer> f = POOL.submit(() -> cli.run(args));
     try {
       int code = f.get(CASE_TIMEOUT, TimeUnit.SECONDS);
-      return new Result(code, out.toString(), err + stray.toString(StandardCharsets.UTF_8));
+      return new Result(code, cli.out(), cli.err() + stray.toString(StandardCharsets.UTF_8));
     } catch (TimeoutException e) {
       f.cancel(true);
-      fail("hang: " + describe(caseSeed, args, input, new Result(-1, out.toString(), "")));
+      fail("hang: " + describe(caseSeed, args, input, new Result(-1, cli.out(), "")));
     } catch (ExecutionException e) {
       fail(
           "threw "
               + e.getCause()
               + ": "
-              + describe(caseSeed, args, input, new Result(-1, out.toString(), err.toString())),
+              + describe(caseSeed, args, input, new Result(-1, cli.out(), cli.err())),
           e.getCause());
     } finally {
       System.setErr(savedErr);

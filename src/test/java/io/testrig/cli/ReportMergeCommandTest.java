@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.testrig.report.JUnitReader;
 import io.testrig.report.Report;
 import io.testrig.report.XmlLint;
+import io.testrig.support.Cli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +21,12 @@ class ReportMergeCommandTest {
   private static final Path EXAMPLES = Path.of("examples/reports");
 
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final Cli cli = new Cli();
 
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of("report", "merge"));
     all.addAll(List.of(args));
-    return Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+    return cli.run(all);
   }
 
   @Test
@@ -43,13 +41,12 @@ class ReportMergeCommandTest {
             FIXTURES.resolve("TEST-junit-jupiter.xml").toString(),
             FIXTURES.resolve("go-junit-report.xml").toString(),
             FIXTURES.resolve("jest-junit.xml").toString());
-    assertEquals(1, code, err.toString());
+    assertEquals(1, code, cli.err());
     XmlLint.assertValid(o);
     Report.Totals t = Report.of("r", JUnitReader.read(o)).totals();
     assertEquals(new Report.Totals(17, 5, 1, 4, t.time()), t);
-    assertTrue(
-        out.toString().startsWith(o + ": 17 tests, 5 failed, 1 errors, 4 skipped"), out.toString());
-    assertEquals("", err.toString());
+    assertTrue(cli.out().startsWith(o + ": 17 tests, 5 failed, 1 errors, 4 skipped"), cli.out());
+    assertEquals("", cli.err());
   }
 
   @Test
@@ -59,7 +56,7 @@ class ReportMergeCommandTest {
             dir.resolve("a.xml"),
             "<testsuite name=\"a\" tests=\"1\"><testcase classname=\"c\" name=\"ok\"/></testsuite>");
     Path o = dir.resolve("out.xml");
-    assertEquals(0, run(a.toString(), "-o", o.toString()), err.toString());
+    assertEquals(0, run(a.toString(), "-o", o.toString()), cli.err());
     XmlLint.assertValid(o);
   }
 
@@ -72,9 +69,9 @@ class ReportMergeCommandTest {
             EXAMPLES.resolve("web-jest.xml").toString(),
             "-o",
             o.toString());
-    assertEquals(1, code, err.toString());
+    assertEquals(1, code, cli.err());
     XmlLint.assertValid(o);
-    assertTrue(out.toString().contains(": 5 tests, 1 failed, 0 errors, 1 skipped"), out.toString());
+    assertTrue(cli.out().contains(": 5 tests, 1 failed, 0 errors, 1 skipped"), cli.out());
   }
 
   @Test
@@ -84,9 +81,7 @@ class ReportMergeCommandTest {
     assertEquals(
         1, run("-o", o.toString(), bad.toString(), FIXTURES.resolve("jest-junit.xml").toString()));
     XmlLint.assertValid(o);
-    assertTrue(
-        err.toString().startsWith("testrig: malformed JUnit XML " + bad + ": line 5"),
-        err.toString());
+    assertTrue(cli.err().startsWith("testrig: malformed JUnit XML " + bad + ": line 5"), cli.err());
     assertTrue(
         JUnitReader.read(o).stream()
             .flatMap(s -> s.cases().stream())
@@ -99,7 +94,7 @@ class ReportMergeCommandTest {
     Path o = dir.resolve("out.xml");
     assertEquals(1, run("-o", o.toString(), empty.toString()));
     XmlLint.assertValid(o);
-    assertTrue(out.toString().contains("1 tests, 0 failed, 1 errors"), out.toString());
+    assertTrue(cli.out().contains("1 tests, 0 failed, 1 errors"), cli.out());
     assertEquals("no testcases", JUnitReader.read(o).get(0).cases().get(0).name());
   }
 
@@ -125,13 +120,13 @@ class ReportMergeCommandTest {
     String xml = Files.readString(o);
     assertFalse(xml.contains(secret), xml);
     assertTrue(xml.contains("login [MASKED password.db.app]"), xml);
-    assertFalse(out.toString().contains(secret) || err.toString().contains(secret));
+    assertFalse(cli.out().contains(secret) || cli.err().contains(secret));
   }
 
   @Test
   void usageErrorsExitTwo() throws IOException {
     assertEquals(2, run(FIXTURES.resolve("pytest.xml").toString()));
-    assertTrue(err.toString().contains("Missing required option: '--output=OUT'"), err.toString());
+    assertTrue(cli.err().contains("Missing required option: '--output=OUT'"), cli.err());
     assertEquals(2, run("-o", dir.resolve("x.xml").toString()));
     Path notJson = Files.writeString(dir.resolve("config.json"), "not json");
     assertEquals(
@@ -142,7 +137,7 @@ class ReportMergeCommandTest {
             "-o",
             dir.resolve("y.xml").toString(),
             FIXTURES.resolve("pytest.xml").toString()));
-    assertTrue(err.toString().contains("cannot read secrets file " + notJson), err.toString());
+    assertTrue(cli.err().contains("cannot read secrets file " + notJson), cli.err());
     assertFalse(Files.exists(dir.resolve("y.xml")));
     assertEquals(
         2,
@@ -152,25 +147,25 @@ class ReportMergeCommandTest {
             "-o",
             dir.resolve("z.xml").toString(),
             FIXTURES.resolve("pytest.xml").toString()));
-    assertTrue(err.toString().contains("--max-output-chars must be between 0 and 1048576"));
+    assertTrue(cli.err().contains("--max-output-chars must be between 0 and 1048576"));
   }
 
   @Test
   void anOutputBelowARegularFileIsBadInput() throws IOException {
     // Not a missing name in a real directory (issue 7 item 1): the user's path is wrong, exit 2.
     Path file = Files.writeString(dir.resolve("file"), "x");
-    Path out = file.resolve("sub/out.xml");
-    int code = run("-o", out.toString(), FIXTURES.resolve("pytest.xml").toString());
-    assertEquals(2, code, err.toString());
+    Path target = file.resolve("sub/out.xml");
+    int code = run("-o", target.toString(), FIXTURES.resolve("pytest.xml").toString());
+    assertEquals(2, code, cli.err());
     assertEquals(
-        "testrig: report " + out + ": " + file + " is a regular file, not a directory\n",
-        err.toString());
+        "testrig: report " + target + ": " + file + " is a regular file, not a directory\n",
+        cli.err());
   }
 
   @Test
   void reportWithoutSubcommandIsAUsageError() {
-    assertEquals(2, Main.run(new String[] {"report"}, new PrintWriter(out), new PrintWriter(err)));
-    assertTrue(err.toString().contains("missing subcommand"), err.toString());
+    assertEquals(2, cli.run("report"));
+    assertTrue(cli.err().contains("missing subcommand"), cli.err());
   }
 
   @Test
@@ -181,8 +176,8 @@ class ReportMergeCommandTest {
     Path fifo = io.testrig.core.SpecialFiles.fifo(dir.resolve("pipe"));
     for (Path special : List.of(dev, fifo)) {
       int code = run("-o", special.toString(), EXAMPLES.resolve("api-pytest.xml").toString());
-      assertEquals(2, code, err.toString());
-      assertTrue(err.toString().contains("testrig: report " + special + ": is a "), err.toString());
+      assertEquals(2, code, cli.err());
+      assertTrue(cli.err().contains("testrig: report " + special + ": is a "), cli.err());
       assertTrue(io.testrig.core.SpecialFiles.stillSpecial(special), special + " replaced");
     }
   }

@@ -10,44 +10,35 @@ import io.testrig.backend.docker.DockerClients;
 import io.testrig.compose.ItSupport;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.testrig.support.Cli;
+import io.testrig.support.EngineExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** testrig up/down/gc/engine as users run them, against the real engine. */
 class StackCliIT {
+  @RegisterExtension static final EngineExtension ENGINE = new EngineExtension();
+
   static Engine engine;
   @TempDir Path dir;
 
   @BeforeAll
   static void connect() {
-    engine = Engine.connect(Duration.ofSeconds(30));
+    engine = ENGINE.engine();
     ItSupport.ensureImage();
   }
 
-  @AfterAll
-  static void close() {
-    engine.close();
-  }
-
-  record Out(int code, String out, String err) {}
-
-  static Out run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    return new Out(code, out.toString(), err.toString());
+  static Cli.Result run(String... args) {
+    return Cli.exec(args);
   }
 
   static final String STACK =
@@ -68,11 +59,12 @@ class StackCliIT {
     ItSupport.rig(dir, STACK, "stack: {files: [compose.yml]}\n");
     String rig = dir.resolve("testrig.yml").toString();
     String artifacts = dir.resolve("artifacts").toString();
-    Out up = run("up", "-f", rig, "--artifacts", artifacts);
+    Cli.Result up = run("up", "-f", rig, "--artifacts", artifacts);
     assertEquals(0, up.code(), up.err());
     assertTrue(up.out().contains("db: ready"), up.out());
     String[] lines = up.out().strip().split("\n");
-    String project = lines[lines.length - 1].strip();
+    // The extension checks after the test that nothing of it is left.
+    String project = ENGINE.project(lines[lines.length - 1].strip());
     assertTrue(project.startsWith("testrig-"), up.out());
     assertEquals(
         1,
@@ -81,7 +73,7 @@ class StackCliIT {
             .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
             .exec()
             .size());
-    Out down = run("down", "-f", rig, "--artifacts", artifacts);
+    Cli.Result down = run("down", "-f", rig, "--artifacts", artifacts);
     assertEquals(0, down.code(), down.err());
     // down also wipes the run directory (secrets) that up rendered into.
     String[] downLines = down.out().split("\n");
@@ -89,15 +81,14 @@ class StackCliIT {
     assertTrue(downLines[1].startsWith("wiped "), down.out());
     assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(downLines[1].substring(6))));
     assertTrue(dir.resolve("artifacts/logs/db.log").toFile().isFile());
-    assertNothingLeft(engine, project);
-    Out again = run("down", "-f", rig);
+    Cli.Result again = run("down", "-f", rig);
     assertEquals(0, again.code());
     assertTrue(again.out().startsWith("no testrig stack of"), again.out());
   }
 
   @Test
   void engineStatusShowsHostVersionAndPinnedApi() {
-    Out s = run("engine", "status");
+    Cli.Result s = run("engine", "status");
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("host:    unix:///var/run/docker.sock"), s.out());
     assertTrue(s.out().contains("api:     1.41 pinned"), s.out());
@@ -182,7 +173,7 @@ class StackCliIT {
             .exec()
             .size(),
         "SIGKILL runs no teardown: the stack is still there for gc");
-    Out gc = run("gc");
+    Cli.Result gc = run("gc");
     assertEquals(0, gc.code(), gc.err());
     assertTrue(gc.out().contains("removed container " + project + "-db-1"), gc.out());
     assertNothingLeft(engine, project);
@@ -194,14 +185,14 @@ class StackCliIT {
             .path();
     assertTrue(gc.out().contains("wiped run directory " + runDir), gc.out());
     assertFalse(java.nio.file.Files.exists(runDir), runDir.toString());
-    Out again = run("gc");
+    Cli.Result again = run("gc");
     assertEquals(0, again.code());
     assertTrue(!again.out().contains(project), "idempotent: " + again.out());
   }
 
   @Test
   void engineStartLeavesARunningEngineAlone() {
-    Out s = run("engine", "start");
+    Cli.Result s = run("engine", "start");
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().startsWith("already running; Docker "), s.out());
   }

@@ -3,8 +3,7 @@ package io.testrig.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.testrig.support.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -12,11 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final Cli cli = new Cli();
 
   private int run(String... args) {
-    return Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return cli.run(args);
   }
 
   @Test
@@ -24,8 +22,8 @@ class ValidateCommandTest {
     Path rig = dir.resolve("testrig.yml");
     Files.writeString(rig, "certs:\n  issue:\n    db: {}\n");
     assertEquals(0, run("validate", "-f", rig.toString()));
-    assertTrue(out.toString().contains(": ok (0 template sets, 1 certs"), out.toString());
-    assertEquals("", err.toString());
+    assertTrue(cli.out().contains(": ok (0 template sets, 1 certs"), cli.out());
+    assertEquals("", cli.err());
   }
 
   @Test
@@ -38,22 +36,22 @@ class ValidateCommandTest {
             + rig
             + ":2: stack.filez: unknown key (known: build, env_files, files,"
             + " graceful_stop, profiles, project, services, timeout)\n",
-        err.toString());
+        cli.err());
   }
 
   @Test
   void unknownOptionIsUsageError() {
     assertEquals(2, run("validate", "--nope"));
-    assertTrue(err.toString().startsWith("testrig: Unknown option: '--nope'"), err.toString());
+    assertTrue(cli.err().startsWith("testrig: Unknown option: '--nope'"), cli.err());
   }
 
   @Test
   void stacktraceOnlyWhenAsked() throws Exception {
     Path rig = dir.resolve("missing.yml");
     assertEquals(2, run("validate", "-f", rig.toString()));
-    assertEquals(1, err.toString().lines().count());
-    err.getBuffer().setLength(0);
+    assertEquals(1, cli.err().lines().count());
+    cli.clear();
     assertEquals(2, run("--stacktrace", "validate", "-f", rig.toString()));
-    assertTrue(err.toString().contains("at io.testrig.rig.RigLoader.load"), err.toString());
+    assertTrue(cli.err().contains("at io.testrig.rig.RigLoader.load"), cli.err());
   }
 }

@@ -99,9 +99,10 @@ class StagedBringupTest {
     assertEquals(State.READY, s.get("db").state());
     assertEquals("healthcheck", s.get("db").how());
     List<Long> execs = fake.execTimes("-db-");
-    assertTrue(execs.size() >= 4 && execs.size() <= 9, "execs: " + execs.size());
+    // Not faster than the schedule (the engine must not be flooded), and really polling.
+    assertTrue(execs.size() >= 3 && execs.size() <= 9, "execs: " + execs.size());
     long avg = (execs.get(execs.size() - 1) - execs.get(0)) / (execs.size() - 1) / 1_000_000;
-    assertTrue(avg >= Bringup.POLL_MS - 20 && avg < Bringup.POLL_MS * 2, "average gap " + avg);
+    assertTrue(avg >= Bringup.POLL_MS - 20 && avg < Bringup.POLL_MS * 3, "average gap " + avg);
   }
 
   @Test
@@ -139,13 +140,13 @@ class StagedBringupTest {
 
   @Test
   void serviceStartedWaitsOnlyForTheStart() throws IOException {
-    fake.service("db").healthcheck(ms(400));
+    fake.service("db").healthcheck(ms(1000));
     fake.service("app").dependsOn("db", "service_started");
     Map<String, ServiceStatus> s = up(rig("5s", ""));
     assertEquals(State.READY, s.get("app").state());
     assertEquals("running", s.get("app").how());
     // app was ready long before db's healthcheck passed.
-    assertTrue(s.get("app").elapsed().toMillis() < 300, s.get("app").toString());
+    assertTrue(s.get("app").elapsed().toMillis() < 800, s.get("app").toString());
     assertTrue(startedBefore("db", "app"), fake.calls().toString());
   }
 

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.testrig.cli.Main;
 import io.testrig.core.Exec;
+import io.testrig.support.Cli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,11 +29,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class CiPipelineTest {
   @TempDir Path dir;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private final Cli cli = new Cli();
 
   private int run(String... args) {
-    return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return cli.run(args);
   }
 
   /** A rig whose matrix has the given axes (each a list of values); no stack is needed. */
@@ -56,7 +53,7 @@ class CiPipelineTest {
             List.of("ci", "pipeline", "-f", rig.toString(), "--image", "reg/testrig:1.2.3"));
     args.addAll(List.of(extra));
     args.addAll(List.of("-o", file.toString()));
-    assertEquals(0, run(args.toArray(String[]::new)), err.toString());
+    assertEquals(0, run(args.toArray(String[]::new)), cli.err());
     Exec.Result r = CiTemplatesTest.validate(List.of(file));
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr() + Files.readString(file));
     assertTrue(r.stdout().contains(file + ": ok"), r.stdout());
@@ -199,25 +196,24 @@ class CiPipelineTest {
             "ssl=on",
             "-o",
             file.toString()));
-    String e = err.toString();
+    String e = cli.err();
     assertEquals(1, e.lines().count(), e);
     assertTrue(
         e.startsWith("testrig: " + rig + ": unknown matrix config 'pg17', 'ssl=on' (valid: all, "),
         e);
     assertTrue(e.contains("ssl.min_protocol=TLSv1.3,db.cert=false (tlsv1_3-false)"), e);
     assertFalse(Files.exists(file));
-    err.getBuffer().setLength(0);
+    cli.clear();
     assertEquals(
         2, run("ci", "check", "-f", rig.toString(), "--matrix", "[\"tlsv1_3-true\", \"nope\"]"));
-    assertTrue(
-        err.toString().contains("unknown matrix config 'nope' (valid: all, "), err.toString());
-    err.getBuffer().setLength(0);
+    assertTrue(cli.err().contains("unknown matrix config 'nope' (valid: all, "), cli.err());
+    cli.clear();
     assertEquals(2, run("ci", "check", "-f", rig.toString(), "--matrix", "[\"a\""));
-    assertTrue(err.toString().startsWith("testrig: --matrix: not a JSON list"), err.toString());
-    err.getBuffer().setLength(0);
+    assertTrue(cli.err().startsWith("testrig: --matrix: not a JSON list"), cli.err());
+    cli.clear();
     assertEquals(
         2, run("ci", "pipeline", "-f", rig.toString(), "--image", "i:1", "--max-jobs", "-1"));
-    assertEquals("testrig: --max-jobs must be 0 (one job per config) or more\n", err.toString());
+    assertEquals("testrig: --max-jobs must be 0 (one job per config) or more\n", cli.err());
   }
 
   @Test
@@ -237,10 +233,10 @@ class CiPipelineTest {
             + ": 2 config(s) selected\n"
             + "  ssl.min_protocol=TLSv1.2,db.cert=false (tlsv1_2-false)\n"
             + "  ssl.min_protocol=TLSv1.3,db.cert=true (tlsv1_3-true)\n",
-        out.toString());
-    out.getBuffer().setLength(0);
+        cli.out());
+    cli.clear();
     assertEquals(0, run("ci", "check", "-f", rig.toString(), "--matrix", "[\"all\"]"));
-    assertTrue(out.toString().startsWith(rig + ": 4 config(s) selected"), out.toString());
+    assertTrue(cli.out().startsWith(rig + ": 4 config(s) selected"), cli.out());
   }
 
   @Test
@@ -258,10 +254,9 @@ class CiPipelineTest {
             "registry.gitlab.com/testrig/testrig:1.2.3",
             "-o",
             out.toString()));
-    assertTrue(
-        this.out.toString().startsWith(out + ": 4 config(s) in 4 job(s)\n"), this.out.toString());
+    assertTrue(cli.out().startsWith(out + ": 4 config(s) in 4 job(s)\n"), cli.out());
     assertEquals(0, CiTemplatesTest.validate(List.of(out)).exitCode());
-    this.out.getBuffer().setLength(0);
+    cli.clear();
     assertEquals(
         0,
         run(
@@ -273,7 +268,7 @@ class CiPipelineTest {
             "tlsv1_2-true",
             "--only",
             "tlsv1_3-false"));
-    assertTrue(this.out.toString().contains(": 2 config(s) selected"), this.out.toString());
+    assertTrue(cli.out().contains(": 2 config(s) selected"), cli.out());
   }
 
   @Test
@@ -284,7 +279,7 @@ class CiPipelineTest {
     assertTrue(onlys(doc).isEmpty());
     assertTrue(doc.toString().contains("--report testrig-artifacts/junit.xml"), doc.toString());
     assertEquals(2, run("ci", "check", "-f", rig.toString(), "--only", "pg16"));
-    assertTrue(err.toString().contains("(valid: all; the rig has no matrix)"), err.toString());
+    assertTrue(cli.err().contains("(valid: all; the rig has no matrix)"), cli.err());
   }
 
   @Test
@@ -294,20 +289,16 @@ class CiPipelineTest {
     String jobImage = System.getenv("CI_JOB_IMAGE");
     if (jobImage == null || jobImage.isBlank()) {
       assertEquals(2, run("ci", "pipeline", "-f", rig.toString()));
-      assertEquals("testrig: --image: none given and $CI_JOB_IMAGE is not set\n", err.toString());
+      assertEquals("testrig: --image: none given and $CI_JOB_IMAGE is not set\n", cli.err());
     } else {
-      assertEquals(0, run("ci", "pipeline", "-f", rig.toString()), err.toString());
-      assertTrue(out.toString().contains("image: " + jobImage), out.toString());
+      assertEquals(0, run("ci", "pipeline", "-f", rig.toString()), cli.err());
+      assertTrue(cli.out().contains("image: " + jobImage), cli.out());
     }
-    err.getBuffer().setLength(0);
-    out.getBuffer().setLength(0);
+    cli.clear();
+    cli.clear();
     assertEquals(
         0, run("ci", "pipeline", "-f", rig.toString(), "--image", "x:1", "--only", "tlsv1_2-true"));
-    assertTrue(
-        out.toString().startsWith("# Generated by `testrig ci pipeline` from " + rig),
-        out.toString());
-    assertTrue(
-        out.toString().contains("testrig [ssl.min_protocol=TLSv1.2,db.cert=true]:"),
-        out.toString());
+    assertTrue(cli.out().startsWith("# Generated by `testrig ci pipeline` from " + rig), cli.out());
+    assertTrue(cli.out().contains("testrig [ssl.min_protocol=TLSv1.2,db.cert=true]:"), cli.out());
   }
 }

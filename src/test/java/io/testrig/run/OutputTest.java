@@ -3,11 +3,14 @@ package io.testrig.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.testrig.compose.ProgressListener;
+import io.testrig.compose.ServiceStatus.State;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,5 +60,49 @@ class OutputTest {
             + "\u001b[1F\u001b[2K    db: starting (0 ms)\n\u001b[2K    api: starting (0 ms)\n"
             + "\u001b[2F\u001b[2K    db: healthy (400 ms)\n\u001b[2K    api: starting (0 ms)\n",
         s);
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class StepClock extends Clock {
+    Instant now = Instant.ofEpochSecond(1_700_000_000);
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void stackEventsBecomeServiceLinesTimedFromEachServicesFirstEvent() {
+    StepClock steps = new StepClock();
+    ProgressListener l = new Output.Plain(out, out, steps).services("pg=16");
+    l.onService("db", State.STARTING, "");
+    steps.now = steps.now.plusMillis(1500);
+    l.onService("api", State.STARTING, null);
+    l.onService("db", State.READY, "ready after 1500 ms (healthcheck)");
+    steps.now = steps.now.plusMillis(250);
+    l.onService("api", State.FAILED, "exited with 1");
+    assertEquals(
+        "    [pg=16] db: starting (0 ms)\n"
+            + "    [pg=16] api: starting (0 ms)\n"
+            + "    [pg=16] db: ready after 1500 ms (healthcheck) (1 s)\n"
+            + "    [pg=16] api: failed: exited with 1 (250 ms)\n",
+        sink.toString());
+  }
+
+  @Test
+  void upPrintsServicesWithoutAScope() {
+    new Output.Plain(out, out, clock).services("").onService("db", State.SKIPPED, "");
+    assertEquals("    db: skipped (0 ms)\n", sink.toString());
   }
 }

@@ -9,6 +9,7 @@ import io.testrig.report.TestCase;
 import io.testrig.report.TestSuite;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.support.Suites;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,17 +57,9 @@ class ReportNamesTest {
     TestSuite jupiter =
         TestSuite.of("JUnit Jupiter", List.of(TestCase.passed("io.x.T", "t()", null)));
     SuiteSpec jvm =
-        new SuiteSpec(
-            "db-jvm",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of("classes"), List.of("--scan-classpath"), true));
+        Suites.named("db-jvm").junit(List.of("classes"), List.of("--scan-classpath"), true).build();
     assertEquals("db-jvm", ConfigRun.relabel(jupiter, null, jvm).name());
-    SuiteSpec container = new SuiteSpec("e2e", "tests", null, null, null, null, null, null);
+    SuiteSpec container = Suites.named("e2e").service("tests").build();
     TestSuite pytest = TestSuite.of("pytest", List.of(TestCase.passed("t", "x", null)));
     assertEquals("pytest", ConfigRun.relabel(pytest, null, container).name());
   }

@@ -12,6 +12,7 @@ import io.testrig.engine.Labels;
 import io.testrig.report.GitLabView;
 import io.testrig.report.XmlLint;
 import io.testrig.suite.SuiteRunner;
+import io.testrig.support.EngineExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +50,8 @@ class RunIT {
   static final Path RESOURCES = Path.of("src/test/resources/run-it").toAbsolutePath();
   static final Map<String, Duration> TIMINGS = new LinkedHashMap<>();
 
+  @RegisterExtension static final EngineExtension ENGINE = new EngineExtension();
+
   static Engine engine;
   static DockerClient docker;
 
@@ -56,7 +60,7 @@ class RunIT {
 
   @BeforeAll
   static void connect() {
-    engine = Engine.connect(Duration.ofSeconds(30));
+    engine = ENGINE.engine();
     docker = DockerClients.of(engine);
     ItSupport.ensureImage(); // testrig-compose-it:1, the base rig's image
   }
@@ -64,7 +68,6 @@ class RunIT {
   @AfterAll
   static void close() {
     TIMINGS.forEach((k, v) -> System.out.printf("RunIT %-40s %6d ms%n", k, v.toMillis()));
-    engine.close();
   }
 
   @BeforeEach

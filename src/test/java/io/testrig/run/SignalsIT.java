@@ -11,6 +11,7 @@ import io.testrig.core.FileTrees;
 import io.testrig.engine.Engine;
 import io.testrig.report.XmlLint;
 import io.testrig.suite.SuiteRunner;
+import io.testrig.support.EngineExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -22,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JarRun#assertLeftNothing}.
  */
 class SignalsIT {
+  @RegisterExtension static final EngineExtension ENGINE = new EngineExtension();
+
   static Engine engine;
   static DockerClient docker;
 
@@ -41,14 +44,9 @@ class SignalsIT {
 
   @BeforeAll
   static void connect() {
-    engine = Engine.connect(Duration.ofSeconds(30));
+    engine = ENGINE.engine();
     docker = DockerClients.of(engine);
     ItSupport.ensureImage();
-  }
-
-  @AfterAll
-  static void close() {
-    engine.close();
   }
 
   // ------------------------------------------------------------------ 6. SIGINT in a matrix

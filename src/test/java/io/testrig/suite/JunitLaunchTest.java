@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.support.Suites;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,16 +52,7 @@ class JunitLaunchTest {
 
   @Test
   void aMissingClasspathEntryIsBadInputNamingIt() {
-    SuiteSpec spec =
-        new SuiteSpec(
-            "jvm",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of("build/classes"), null, true));
+    SuiteSpec spec = Suites.named("jvm").junit(List.of("build/classes"), null, true).build();
     TestrigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             TestrigException.class, () -> JunitLaunch.classpath(spec, tmp));

@@ -10,6 +10,7 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.support.Suites;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ class ShardTest {
   void aRigsOwnSelectionIsLeftAlone() {
     SuiteSpec spec = jvm(List.of("--select-package=x"));
     assertSame(spec, new Shard(1, 2).spec(spec, tmp));
-    SuiteSpec pytest = new SuiteSpec("py", "tests", null, null, null, null, null, null);
+    SuiteSpec pytest = Suites.named("py").service("tests").build();
     assertSame(pytest, new Shard(1, 2).spec(pytest, tmp));
   }
 
@@ -130,15 +131,10 @@ class ShardTest {
   }
 
   private SuiteSpec jvm(List<String> select) {
-    return new SuiteSpec(
-        "jvm",
-        null,
-        null,
-        null,
-        null,
-        Duration.ofMinutes(2),
-        null,
-        new SuiteSpec.JunitSpec(List.of("classes"), select, true));
+    return Suites.named("jvm")
+        .timeout(Duration.ofMinutes(2))
+        .junit(List.of("classes"), select, true)
+        .build();
   }
 
   private void compile(String... names) throws IOException {

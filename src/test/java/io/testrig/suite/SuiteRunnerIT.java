@@ -14,6 +14,7 @@ import io.testrig.core.Redactor;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.support.Suites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,8 +108,12 @@ class SuiteRunnerIT {
   }
 
   static SuiteSpec image(String name, String script, String memory, Duration timeout) {
-    return new SuiteSpec(
-        name, null, BASE, List.of("bash", "-c", script), null, timeout, memory, null);
+    return Suites.named(name)
+        .image(BASE)
+        .command("bash", "-c", script)
+        .timeout(timeout)
+        .memory(memory)
+        .build();
   }
 
   static final String XML_PASS_FAIL =
@@ -247,8 +252,7 @@ class SuiteRunnerIT {
   @Test
   void missingImageIsAProblemNotACrash() {
     SuiteSpec spec =
-        new SuiteSpec(
-            "gone", null, "testrig-suite-it-missing:nope", List.of("true"), null, null, null, null);
+        Suites.named("gone").image("testrig-suite-it-missing:nope").command("true").build();
     SuiteResult r = runner.run(spec, target(null));
     assertTrue(
         r.problem().startsWith("image 'testrig-suite-it-missing:nope' is not available"),
@@ -257,8 +261,7 @@ class SuiteRunnerIT {
 
   @Test
   void commandMissingFromTheImageIsAProblem() {
-    SuiteSpec spec =
-        new SuiteSpec("nocmd", null, BASE, List.of("no-such-binary-xyz"), null, null, null, null);
+    SuiteSpec spec = Suites.named("nocmd").image(BASE).command("no-such-binary-xyz").build();
     SuiteResult r = runner.run(spec, target(null));
     assertTrue(r.problem().startsWith("container did not start: "), r.problem());
     assertTrue(r.problem().contains("no-such-binary-xyz"), r.problem());
@@ -300,15 +303,12 @@ class SuiteRunnerIT {
               .getId();
       docker.startContainerCmd(server).exec();
       SuiteSpec spec =
-          new SuiteSpec(
-              "net",
-              null,
-              BASE,
-              List.of("bash", "-c", CLIENT.replace("$SERVER_HOST", "echo-server")),
-              null,
-              Duration.ofSeconds(60),
-              "64m",
-              null);
+          Suites.named("net")
+              .image(BASE)
+              .command("bash", "-c", CLIENT.replace("$SERVER_HOST", "echo-server"))
+              .timeout(Duration.ofSeconds(60))
+              .memory("64m")
+              .build();
       SuiteResult r = runner.run(spec, target(net));
 
       assertNull(r.problem(), r + "\n" + logOf(r));
@@ -355,7 +355,7 @@ class SuiteRunnerIT {
     Exec exec = new Exec();
     try {
       exec.check(concat(base, List.of("up", "-d", "server")), Duration.ofMinutes(2), null);
-      SuiteSpec spec = new SuiteSpec("composed", "tests", null, List.of(), null, null, null, null);
+      SuiteSpec spec = Suites.named("composed").service("tests").build();
       SuiteResult r = runner.run(spec, target(null, new SuiteTarget.Compose(base, tmp, Map.of())));
 
       assertNull(r.problem(), r + "\n" + logOf(r));
@@ -371,7 +371,7 @@ class SuiteRunnerIT {
   @Test
   void composeServiceThatDoesNotExistIsAProblem() {
     Path compose = tmp.resolve("empty.yml");
-    SuiteSpec spec = new SuiteSpec("nosvc", "nope", null, List.of(), null, null, null, null);
+    SuiteSpec spec = Suites.named("nosvc").service("nope").build();
     List<String> base =
         List.of("docker", "compose", "-p", "testrig-suite-it-" + runId, "-f", compose.toString());
     try {
@@ -418,16 +418,12 @@ class SuiteRunnerIT {
   }
 
   static SuiteSpec jvm(String name, String image, Boolean local) {
-    return new SuiteSpec(
-        name,
-        null,
-        image,
-        null,
-        null,
-        Duration.ofMinutes(3),
-        image == null ? null : "512m",
-        new SuiteSpec.JunitSpec(
-            List.of("classes"), List.of("--select-class=demo.DemoTest"), local));
+    return Suites.named(name)
+        .image(image)
+        .timeout(Duration.ofMinutes(3))
+        .memory(image == null ? null : "512m")
+        .junit(List.of("classes"), List.of("--select-class=demo.DemoTest"), local)
+        .build();
   }
 
   void assertDemoReport(SuiteResult r) throws IOException {
@@ -475,15 +471,10 @@ class SuiteRunnerIT {
                 consoleJar().toString(),
                 src.toString()));
     SuiteSpec spec =
-        new SuiteSpec(
-            "jvm-slow",
-            null,
-            null,
-            null,
-            null,
-            Duration.ofSeconds(4),
-            null,
-            new SuiteSpec.JunitSpec(List.of("classes"), null, true));
+        Suites.named("jvm-slow")
+            .timeout(Duration.ofSeconds(4))
+            .junit(List.of("classes"), null, true)
+            .build();
     long t0 = System.nanoTime();
     SuiteResult r = runner.run(spec, target(null));
 

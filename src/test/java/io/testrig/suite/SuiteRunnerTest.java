@@ -9,6 +9,7 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.support.Suites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +35,7 @@ class SuiteRunnerTest {
 
   @Test
   void serviceSuiteNeedsAComposeStack() {
-    SuiteSpec spec = new SuiteSpec("e2e", "tests", null, null, null, null, null, null);
+    SuiteSpec spec = Suites.named("e2e").service("tests").build();
     TestrigException e = refused(spec, target(null));
     assertEquals(ExitCode.BAD_INPUT, e.exitCode());
     assertEquals("suites.e2e.service: needs a compose stack (stack.files)", e.getMessage());
@@ -42,7 +43,7 @@ class SuiteRunnerTest {
 
   @Test
   void serviceSuiteTakesItsMemoryLimitFromCompose() {
-    SuiteSpec spec = new SuiteSpec("e2e", "tests", null, null, null, null, "64m", null);
+    SuiteSpec spec = Suites.named("e2e").service("tests").memory("64m").build();
     TestrigException e =
         refused(spec, target(new SuiteTarget.Compose(List.of("docker", "compose"), tmp, null)));
     assertEquals(
@@ -52,36 +53,19 @@ class SuiteRunnerTest {
   @Test
   void junitSuiteTakesNoCommand() {
     SuiteSpec spec =
-        new SuiteSpec(
-            "jvm",
-            null,
-            "img",
-            List.of("java"),
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of(), null, null));
+        Suites.named("jvm").image("img").command("java").junit(List.of(), null, null).build();
     assertTrue(refused(spec, target(null)).getMessage().startsWith("suites.jvm.command: "));
   }
 
   @Test
   void containerSuiteWithoutEngineIsEngineUnavailable() {
-    SuiteSpec spec = new SuiteSpec("c", null, "img", List.of("true"), null, null, null, null);
+    SuiteSpec spec = Suites.named("c").image("img").command("true").build();
     assertEquals(ExitCode.ENGINE_UNAVAILABLE, refused(spec, target(null)).exitCode());
   }
 
   @Test
   void localJvmSuiteNeedsTheConsoleLauncher() {
-    SuiteSpec spec =
-        new SuiteSpec(
-            "jvm",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of(), null, true));
+    SuiteSpec spec = Suites.named("jvm").junit(List.of(), null, true).build();
     SuiteRunner runner =
         new SuiteRunner(null, tmp.resolve("artifacts"), new Redactor(), tmp.resolve("none.jar"));
     TestrigException e = assertThrows(TestrigException.class, () -> runner.run(spec, target(null)));
@@ -95,16 +79,7 @@ class SuiteRunnerTest {
   @Test
   void jvmSuiteWithAMissingClasspathEntryIsRefusedBeforeItStarts() throws Exception {
     Path jar = Files.writeString(tmp.resolve("console.jar"), "");
-    SuiteSpec spec =
-        new SuiteSpec(
-            "jvm",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            new SuiteSpec.JunitSpec(List.of("missing.jar"), null, true));
+    SuiteSpec spec = Suites.named("jvm").junit(List.of("missing.jar"), null, true).build();
     SuiteRunner runner = new SuiteRunner(null, tmp.resolve("artifacts"), new Redactor(), jar);
     TestrigException e = assertThrows(TestrigException.class, () -> runner.run(spec, target(null)));
     assertEquals(ExitCode.BAD_INPUT, e.exitCode());
@@ -114,7 +89,7 @@ class SuiteRunnerTest {
 
   @Test
   void containerNamesAreUniquePerRunAndSuite() {
-    SuiteSpec spec = new SuiteSpec("api", null, "img", null, null, null, null, null);
+    SuiteSpec spec = Suites.named("api").image("img").build();
     SuiteTarget t = new SuiteTarget("job/42", null, null, null, null, tmp);
     String a = SuiteRunner.containerName(t, spec);
     assertTrue(a.matches("testrig-suite-job42-api-[0-9a-f]{6}"), a);

@@ -6,6 +6,7 @@ import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,10 @@ public final class ComposeCli implements ComposeBackend {
     if (d != null) {
       return d;
     }
+    if (Exec.findOnPath("docker") != null && pluginInstalled(env)) {
+      detected = List.of("docker", "compose");
+      return detected;
+    }
     Exec e = new Exec();
     env.forEach(e::env);
     if (Exec.findOnPath("docker") != null) {
@@ -120,6 +125,41 @@ public final class ComposeCli implements ComposeBackend {
         ExitCode.ENGINE_UNAVAILABLE,
         "docker compose v2 is not installed (neither the 'docker compose' plugin nor a v2"
             + " 'docker-compose' binary is on PATH)");
+  }
+
+  /**
+   * Where the docker CLI looks for plugins on Linux, user directory first
+   * (https://github.com/docker/cli, cli-plugins/manager/manager_unix.go): a {@code docker-compose}
+   * executable there is the compose v2 plugin (v1 was never a plugin), so {@link #binary} needs no
+   * {@code docker compose version} process for it (issue 11: no redundant compose invocations).
+   * Other places (config.json's {@code cliPluginsExtraDirs}) still work through that probe.
+   */
+  static List<Path> pluginDirs(Map<String, String> env) {
+    String config = env.getOrDefault("DOCKER_CONFIG", System.getenv("DOCKER_CONFIG"));
+    Path user =
+        config != null && !config.isBlank()
+            ? Path.of(config)
+            : Path.of(System.getProperty("user.home"), ".docker");
+    return List.of(
+        user.resolve("cli-plugins"),
+        Path.of("/usr/local/lib/docker/cli-plugins"),
+        Path.of("/usr/local/libexec/docker/cli-plugins"),
+        Path.of("/usr/lib/docker/cli-plugins"),
+        Path.of("/usr/libexec/docker/cli-plugins"));
+  }
+
+  /** Forgets the detected command, so a test sees detection run again. */
+  static void forgetDetected() {
+    detected = null;
+  }
+
+  private static boolean pluginInstalled(Map<String, String> env) {
+    for (Path dir : pluginDirs(env)) {
+      if (Files.isExecutable(dir.resolve("docker-compose"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The detected compose version line, for {@code testrig engine status}. */

@@ -151,7 +151,7 @@ public final class DockerConnect {
   private static DockerHttpClient httpClient(DockerClientConfig config) {
     return new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
+        .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NoTls::context)
         .connectionTimeout(Duration.ofSeconds(5))
         .responseTimeout(Duration.ofMinutes(10))
         .maxConnections(64)

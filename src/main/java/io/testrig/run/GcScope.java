@@ -1,4 +1,4 @@
-package io.testrig.cli;
+package io.testrig.run;
 
 import io.testrig.compose.ProjectNames;
 import io.testrig.engine.KeepMarker;

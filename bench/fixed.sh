@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): testrig's fixed cost per command, against the docker CLI doing the same
+# work, side by side in one run (issue 11: each <= 0.3 s wall over the docker CLI).
+#
+#   --version   `testrig --version`                 vs `docker --version`
+#   validate    `testrig validate -f <rig>`         vs `docker compose -f <file> config -q`
+#   up          `testrig up` of one service that is ready when running (no healthcheck, so no
+#               readiness wait on either side) vs `docker compose up -d` of the same file
+#   down        `testrig down -p` of that stack     vs `docker compose down -v -t 0`
+#
+# Each pair runs REPS times alternating the order (A B, B A, ...); it prints the median wall and
+# CPU (user + sys, children included) per command, the difference of the medians (the fixed cost)
+# and the ratio. up and down pairs hold the engine lock (/tmp/testrig-engine.lock) per pair.
+# The launcher is bin/testrig (or $TESTRIG); its first run of each command makes the command's
+# class-data archive, so one untimed run of each goes first.
+#
+# Usage: bench/fixed.sh        REPS=7
+# Needs: bash, docker with the compose v2 plugin, java 17+, debian:trixie-slim, target/testrig.jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+REPS=${REPS:-7}
+TESTRIG=${TESTRIG:-$ROOT/bin/testrig}
+LOCK=/tmp/testrig-engine.lock
+[[ -f target/testrig.jar ]] || mvn -B -q -o -DskipTests package
+ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+P=bench-$ID-fixed
+WORK=$(mktemp -d)
+exec 9>>"$LOCK"
+cleanup() {
+  trap - EXIT
+  flock 9
+  docker compose -p "$P" -f "$WORK/compose.yml" down -v -t 0 >/dev/null 2>&1 || true
+  flock -u 9
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cat >"$WORK/compose.yml" <<'EOF'
+services:
+  svc:
+    image: debian:trixie-slim
+    command: ["sleep", "infinity"]
+EOF
+printf '%s\n' 'name: bench-fixed' 'stack:' '  files: [compose.yml]' >"$WORK/testrig.yml"
+
+declare -A W C # key -> samples (ms)
+timed() { # key command...: wall and CPU of one run
+  local t0 out
+  t0=${EPOCHREALTIME/./}
+  /usr/bin/time -f '%U %S' -o "$WORK/cpu" "${@:2}" >>"$WORK/log" 2>&1 ||
+    { echo "bench: failed: ${*:2}" >&2; tail -5 "$WORK/log" >&2; exit 1; }
+  W[$1]="${W[$1]:-} $(((${EPOCHREALTIME/./} - t0) / 1000))"
+  C[$1]="${C[$1]:-} $(awk '{printf "%d", ($1 + $2) * 1000}' "$WORK/cpu")"
+}
+tr_up() { "$TESTRIG" up -f "$WORK/testrig.yml" -p "$P" --run-dir "$WORK/run"; }
+tr_down() { "$TESTRIG" down -f "$WORK/testrig.yml" -p "$P" --run-dir "$WORK/run" --artifacts "$WORK/art"; }
+dc() { docker compose -p "$P" -f "$WORK/compose.yml" "$@"; }
+
+pair() { # name, then A (testrig) and B (docker) as functions
+  local r
+  for ((r = 1; r <= REPS; r++)); do
+    if ((r % 2)); then "$2" "$1.a"; "$3" "$1.b"; else "$3" "$1.b"; "$2" "$1.a"; fi
+  done
+}
+ver_a() { timed "$1" "$TESTRIG" --version; }
+ver_b() { timed "$1" docker --version; }
+val_a() { timed "$1" "$TESTRIG" validate -f "$WORK/testrig.yml"; }
+val_b() { timed "$1" docker compose -f "$WORK/compose.yml" config -q; }
+# up and down are measured as one locked block per tool: up, then down of what it brought up.
+stack_a() { flock 9; timed up.a tr_up; timed down.a tr_down; flock -u 9; }
+stack_b() { flock 9; timed up.b dc up -d; timed down.b dc down -v -t 0; flock -u 9; }
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench/fixed.sh: REPS=$REPS, launcher $TESTRIG; load $LOAD0 on $(nproc) cores" >&2
+"$TESTRIG" --version >/dev/null
+"$TESTRIG" validate -f "$WORK/testrig.yml" >/dev/null
+flock 9; tr_up >/dev/null 2>&1; tr_down >/dev/null 2>&1; flock -u 9
+pair version ver_a ver_b
+pair validate val_a val_b
+for ((r = 1; r <= REPS; r++)); do
+  if ((r % 2)); then stack_a; stack_b; else stack_b; stack_a; fi
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo
+echo "bench/fixed.sh: medians of $REPS alternating runs; $(java -version 2>&1 | head -1), Docker $(docker version -f '{{.Server.Version}}'), $(nproc) cores, load average $LOAD0 at start, $LOAD1 at end"
+echo
+echo "| command | testrig wall | docker CLI | docker wall | fixed cost (wall difference) | ratio | testrig CPU | docker CPU |"
+echo "|---|---|---|---|---|---|---|---|"
+row() { # key, label, docker label
+  local aw bw ac bc
+  aw=$(med "${W[$1.a]}") bw=$(med "${W[$1.b]}") ac=$(med "${C[$1.a]}") bc=$(med "${C[$1.b]}")
+  awk -v l="$2" -v d="$3" -v aw="$aw" -v bw="$bw" -v ac="$ac" -v bc="$bc" 'BEGIN {
+    printf "| %s | %.2f s | %s | %.2f s | %.2f s | %.1f× | %.2f s | %.2f s |\n",
+      l, aw / 1000, d, bw / 1000, (aw - bw) / 1000, aw / bw, ac / 1000, bc / 1000 }'
+}
+row version '`testrig --version`' '`docker --version`'
+row validate '`testrig validate`' '`docker compose config -q`'
+row up '`testrig up` (1 service, no readiness wait)' '`docker compose up -d`'
+row down '`testrig down`' '`docker compose down -v -t 0`'

@@ -1,0 +1,92 @@
+package io.testrig.compose;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Paces the readiness probes of one bring-up so a large stack does not flood the engine (issue 11:
+ * a fixed 150 ms poll made 30 services send about 200 {@code docker exec}s a second, which slowed
+ * the very container starts being waited for):
+ *
+ * <ul>
+ *   <li>a global budget: at most {@code permits} probes (inspect, exec, connect) in flight at once,
+ *       sized to the cores, since each exec costs the engine a process start in the container;
+ *   <li>a per-service {@link Backoff}: the first probes come fast (a service that is ready quickly
+ *       is seen quickly), later ones further apart, up to {@link #MAX_MS};
+ *   <li>the engine's own events wake a service's waiter at once ({@link EventWatch#await(
+ *       java.util.Collection, long)}): a health event makes the next poll succeed without an exec.
+ * </ul>
+ */
+final class ProbePacer {
+  /** The first pause between two probes of one service. */
+  static final long FIRST_MS = 100;
+
+  /** The longest pause: how late at worst a service is seen ready after its check passes. */
+  static final long MAX_MS = 1_000;
+
+  /** Growth of the pause after each failing probe. */
+  static final double FACTOR = 1.3;
+
+  private final Semaphore permits;
+  private final int size;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
+
+  ProbePacer(int permits) {
+    if (permits < 1) {
+      throw new IllegalArgumentException("permits < 1: " + permits);
+    }
+    this.size = permits;
+    this.permits = new Semaphore(permits, true);
+  }
+
+  /** A budget of twice the cores (an exec mostly waits on the engine), at least 2, at most 8. */
+  static ProbePacer forThisMachine() {
+    return new ProbePacer(Math.max(2, Math.min(8, 2 * Runtime.getRuntime().availableProcessors())));
+  }
+
+  /** One probe step that may call the engine. */
+  @FunctionalInterface
+  interface Probe<T> {
+    T call() throws InterruptedException;
+  }
+
+  /** Runs {@code probe} within the budget: waits for a permit first. */
+  <T> T call(Probe<T> probe) throws InterruptedException {
+    permits.acquire();
+    try {
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      return probe.call();
+    } finally {
+      inFlight.decrementAndGet();
+      permits.release();
+    }
+  }
+
+  /** The budget. */
+  int permits() {
+    return size;
+  }
+
+  /** The most probes that were ever in flight at once (never above {@link #permits()}). */
+  int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  /** The pauses between the probes of one service: FIRST_MS, then times FACTOR, up to MAX_MS. */
+  static final class Backoff {
+    private long next = FIRST_MS;
+
+    /** The pause before the next probe; each call lengthens the one after it. */
+    long next() {
+      long now = next;
+      next = Math.min(MAX_MS, Math.round(next * FACTOR));
+      return now;
+    }
+
+    /** Back to short pauses: something changed (the container restarted, an event came). */
+    void reset() {
+      next = FIRST_MS;
+    }
+  }
+}

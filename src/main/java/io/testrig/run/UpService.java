@@ -1,0 +1,101 @@
+package io.testrig.run;
+
+import io.testrig.compose.ServiceStatus;
+import io.testrig.compose.Stack;
+import io.testrig.core.Redactor;
+import io.testrig.dev.DevService;
+import io.testrig.engine.Engine;
+import io.testrig.engine.KeepMarker;
+import io.testrig.rig.Rig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code testrig up}: the {@link StackSession} path of {@code run}, but the stack outlives the
+ * command: {@code testrig down} removes it, and {@code testrig gc} removes it and wipes its run
+ * directory once its time-to-live has passed.
+ */
+public final class UpService {
+  /**
+   * @param runDir {@code --run-dir}, or null: the rig's ephemeral one, the same for {@code render}
+   *     and {@code down}
+   * @param config persistent config.json, or null
+   * @param set {@code --set} values
+   * @param project compose project name, or null ({@code stack.project}, else derived)
+   * @param artifacts where the service logs go
+   */
+  public record Options(
+      Path runDir,
+      Path config,
+      Map<String, String> set,
+      String project,
+      Path artifacts,
+      Duration ttl) {
+    public Options {
+      set = set == null ? Map.of() : Map.copyOf(set);
+      ttl = ttl == null ? DEFAULT_TTL : ttl;
+    }
+
+    public Options(
+        Path runDir, Path config, Map<String, String> set, String project, Path artifacts) {
+      this(runDir, config, set, project, artifacts, null);
+    }
+  }
+
+  /** How long gc leaves an {@code up} stack alone by default (issue 12, item 1). */
+  public static final Duration DEFAULT_TTL = Duration.ofHours(4);
+
+  /**
+   * A stack that is up: its project name, how many of its services are ready, its run directory,
+   * the end of its time-to-live and what {@code testrig info} prints about it.
+   */
+  public record Started(String project, long ready, Path runDir, Instant expires, String info) {}
+
+  private final Rig rig;
+  private final Options opts;
+  private final Redactor redactor;
+  private final Output out;
+  private final Map<String, String> env;
+
+  public UpService(Rig rig, Options opts, Redactor redactor, Output out, Map<String, String> env) {
+    this.rig = rig;
+    this.opts = opts;
+    this.redactor = redactor;
+    this.out = out;
+    this.env = env;
+  }
+
+  /**
+   * As {@link #up(Supplier, ProcessHandle)} owned by this process while the stack comes up: an
+   * {@code up} killed before its stack is ready leaves garbage gc removes at once. Once ready, the
+   * stack is the developer's until its time-to-live ({@link KeepMarker}), whatever its owner.
+   */
+  public Started up(Supplier<Engine> connect) {
+    return up(connect, ProcessHandle.current());
+  }
+
+  /**
+   * Claims the run directory for {@code owner}, prepares it, connects and brings the stack up.
+   * Nothing of a failed {@code up} stays behind: the stack removed itself and the secrets go too.
+   */
+  public Started up(Supplier<Engine> connect, ProcessHandle owner) {
+    StackSession session = StackSession.open(rig, opts.runDir(), null, redactor, owner);
+    try (Engine engine = connect.get()) {
+      session.prepare(opts.config(), Map.of(), opts.set(), env);
+      Stack stack = session.up(engine, opts.project(), opts.artifacts(), out.services(""), true);
+      stack.detach();
+      long ready = stack.services().stream().filter(ServiceStatus::ok).count();
+      DevService.Kept kept =
+          DevService.kept(
+              engine, rig, opts.runDir(), opts.config(), stack.projectName(), opts.ttl(), redactor);
+      return new Started(
+          stack.projectName(), ready, session.dir().path(), kept.expires(), kept.info());
+    } catch (RuntimeException | Error e) {
+      session.discard();
+      throw e;
+    }
+  }
+}

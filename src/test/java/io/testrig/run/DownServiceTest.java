@@ -1,0 +1,131 @@
+package io.testrig.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.testrig.backend.FakeBackend;
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
+import io.testrig.engine.Labels;
+import io.testrig.rig.Rig;
+import io.testrig.rig.RigLoader;
+import io.testrig.secrets.RunDir;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code testrig down} on {@link FakeBackend}: what goes, what is printed, without an engine. */
+class DownServiceTest {
+  @TempDir Path dir;
+  private final StringWriter sink = new StringWriter();
+  private final Output out =
+      Output.forEnvironment(
+          new PrintWriter(sink, true),
+          new PrintWriter(sink, true),
+          Map.<String, String>of()::get,
+          false);
+
+  private Rig rig() throws Exception {
+    Path file = dir.resolve("testrig.yml");
+    Files.writeString(file, "name: d\n");
+    return new RigLoader().load(file);
+  }
+
+  private void stack(FakeBackend fake, Rig rig, String project) {
+    fake.addContainer(
+        project + "-db-1",
+        Map.of(
+            Labels.COMPOSE_PROJECT,
+            project,
+            Labels.COMPOSE_SERVICE,
+            "db",
+            Labels.COMPOSE_ONEOFF,
+            "False",
+            Labels.RIG,
+            rig.file().toAbsolutePath().normalize().toString()));
+    fake.addNetwork(project + "_default", Map.of(Labels.COMPOSE_PROJECT, project));
+    fake.addVolume(project + "_data", Map.of(Labels.COMPOSE_PROJECT, project), false);
+  }
+
+  @Test
+  void withoutProjectsRemovesEveryStackOfTheRigAndWipesItsRunDirectory() throws Exception {
+    Rig rig = rig();
+    Path runDir = dir.resolve("run");
+    RunDir.resolve(rig, runDir); // what `up` rendered into
+    try (FakeBackend fake = new FakeBackend()) {
+      stack(fake, rig, "testrig-a");
+      stack(fake, rig, "testrig-b");
+      new DownService(new Redactor(), out)
+          .down(
+              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+              () -> rig,
+              List.of(),
+              runDir,
+              dir.resolve("artifacts"));
+      assertEquals(List.of(), fake.containers());
+      assertEquals(List.of(), fake.networks());
+      assertEquals(List.of(), fake.volumes());
+    }
+    assertEquals(
+        "testrig-a: removed 1 containers, 1 networks, 1 volumes\n"
+            + "testrig-b: removed 1 containers, 1 networks, 1 volumes\n"
+            + "wiped "
+            + runDir
+            + "\n",
+        sink.toString());
+    assertFalse(Files.exists(runDir));
+    assertTrue(Files.isRegularFile(dir.resolve("artifacts/logs/db.log")));
+  }
+
+  @Test
+  void noStackRunningStillWipesTheSecrets() throws Exception {
+    Rig rig = rig();
+    Path runDir = dir.resolve("run");
+    RunDir.resolve(rig, runDir);
+    try (FakeBackend fake = new FakeBackend()) {
+      new DownService(new Redactor(), out)
+          .down(
+              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+              () -> rig,
+              List.of(),
+              runDir,
+              dir.resolve("artifacts"));
+    }
+    assertEquals(
+        "no testrig stack of " + rig.file() + " is running\nwiped " + runDir + "\n",
+        sink.toString());
+    assertFalse(Files.exists(runDir));
+  }
+
+  @Test
+  void aNamedProjectWithoutARigFileWipesNothingAndAContainerThatStaysIsExitFour() throws Exception {
+    try (FakeBackend fake = new FakeBackend()) {
+      fake.addContainer("testrig-x-db-1", Map.of(Labels.COMPOSE_PROJECT, "testrig-x"));
+      // Another container (not of this project) still uses the volume.
+      fake.addVolume("testrig-x_data", Map.of(Labels.COMPOSE_PROJECT, "testrig-x"), true);
+      TestrigException e =
+          assertThrows(
+              TestrigException.class,
+              () ->
+                  new DownService(new Redactor(), out)
+                      .down(
+                          () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+                          () -> null,
+                          List.of("testrig-x"),
+                          null,
+                          dir.resolve("artifacts")));
+      assertEquals(ExitCode.STACK_FAILED, e.exitCode());
+      assertTrue(e.getMessage().startsWith("testrig-x: could not remove "), e.getMessage());
+    }
+    assertEquals("testrig-x: removed 1 containers, 0 networks, 0 volumes\n", sink.toString());
+  }
+}

@@ -1,0 +1,91 @@
+package io.testrig.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.rig.Rig;
+import io.testrig.rig.RigLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The failure rule of the shared prepare-and-up path, without an engine. */
+class UpServiceTest {
+  @TempDir Path dir;
+  private final StringWriter sink = new StringWriter();
+  private final Output out =
+      Output.forEnvironment(
+          new PrintWriter(sink), new PrintWriter(sink), Map.<String, String>of()::get, false);
+
+  private Rig rig(String template) throws Exception {
+    Files.createDirectories(dir.resolve("t"));
+    Files.writeString(dir.resolve("t/app.ini.j2"), template);
+    Path file = dir.resolve("testrig.yml");
+    Files.writeString(
+        file,
+        "templates:\n  - from: t\ncerts:\n  issue:\n    db: {dns: [db]}\n"
+            + "stack: {files: [compose.yml]}\n");
+    Files.writeString(dir.resolve("compose.yml"), "services: {db: {image: x}}\n");
+    return new RigLoader().load(file);
+  }
+
+  private UpService service(Rig rig, Path runDir) {
+    return new UpService(
+        rig,
+        new UpService.Options(runDir, null, Map.of(), null, dir.resolve("artifacts")),
+        new Redactor(),
+        out,
+        Map.of());
+  }
+
+  @Test
+  void noEngineWipesTheRunDirectoryItClaimed() throws Exception {
+    Path runDir = dir.resolve("run");
+    TestrigException down = new TestrigException(ExitCode.ENGINE_UNAVAILABLE, "no engine", null);
+    TestrigException e =
+        assertThrows(
+            TestrigException.class,
+            () ->
+                service(rig("pw={{ password.db }}\n"), runDir)
+                    .up(
+                        () -> {
+                          // Claimed before connecting: gc finds it if this process dies here.
+                          assertTrue(Files.exists(runDir.resolve(Orphans.OWNER_FILE)));
+                          throw down;
+                        },
+                        ProcessHandle.current()));
+    assertSame(down, e);
+    assertFalse(Files.exists(runDir), "the run directory with config.json and keys is wiped");
+  }
+
+  @Test
+  void aTemplateThatFailsWipesCertsAndSecretsAndNeverBringsTheStackUp() throws Exception {
+    Path runDir = dir.resolve("run");
+    AtomicBoolean connected = new AtomicBoolean();
+    TestrigException e =
+        assertThrows(
+            TestrigException.class,
+            () ->
+                service(rig("{{ nope.missing }}\n"), runDir)
+                    .up(
+                        () -> {
+                          connected.set(true);
+                          return null; // prepare fails before the engine is used
+                        },
+                        ProcessHandle.current()));
+    assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+    assertTrue(connected.get());
+    assertFalse(Files.exists(runDir), "certs and config.json made before the failure are gone");
+  }
+}
