@@ -304,6 +304,26 @@ class DevLoopIT {
     assertEquals(3, exec.code(), "the command's exit code: " + exec.all());
     assertTrue(exec.out().contains("PASSWORD '[MASKED password.db.app]'"), exec.out());
     assertFalse(exec.all().contains(password), "exec masks secrets");
+    // With a terminal on stdin (script(1) gives it a pty) exec is interactive: the command runs
+    // on a TTY in the container, and its output is still masked as it streams.
+    Exec.Result tty =
+        new Exec()
+            .workDir(work)
+            .run(
+                List.of(
+                    "script",
+                    "-qec",
+                    Path.of(System.getProperty("java.home"), "bin", "java")
+                        + " -jar "
+                        + JAR.toAbsolutePath()
+                        + " exec -f "
+                        + f
+                        + " postgres sh -c 'tty; cat /etc/testrig/postgres/initdb.d/01-app.sql'",
+                    "/dev/null"),
+                Duration.ofMinutes(2));
+    assertTrue(tty.stdout().contains("/dev/pts/"), "a TTY in the container: " + tty.stdout());
+    assertTrue(tty.stdout().contains("[MASKED password.db.app]"), tty.stdout());
+    assertFalse(tty.stdout().contains(password), "masked on a TTY too");
     Out logs = inProcess("logs", "--file", f, "postgres");
     assertEquals(0, logs.code(), logs.all());
     assertTrue(logs.out().contains("database system is ready to accept connections"), logs.out());
