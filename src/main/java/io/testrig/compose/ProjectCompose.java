@@ -24,14 +24,17 @@ public final class ProjectCompose {
   private final Map<String, String> env;
   private final Redactor redactor;
   private final List<Path> files;
+  private final List<Path> envFiles;
 
   private ProjectCompose(
       Backend backend,
       String project,
       Map<String, String> env,
       Redactor redactor,
-      List<Path> files) {
+      List<Path> files,
+      List<Path> envFiles) {
     this.backend = backend;
+    this.envFiles = List.copyOf(envFiles);
     this.project = project;
     this.env = Map.copyOf(env);
     this.redactor = redactor;
@@ -43,14 +46,14 @@ public final class ProjectCompose {
    */
   public static ProjectCompose of(
       Backend backend, String project, Map<String, String> engineEnv, Redactor r) {
-    return new ProjectCompose(backend, project, engineEnv, r, List.of());
+    return new ProjectCompose(backend, project, engineEnv, r, List.of(), List.of());
   }
 
   /**
    * The same project with compose files (and the labels override {@code up} left in {@code runDir},
    * when there is one) and {@code TESTRIG_RUN_DIR} set, for commands that read the model.
    */
-  public ProjectCompose withFiles(List<Path> composeFiles, Path runDir) {
+  public ProjectCompose withFiles(List<Path> composeFiles, List<Path> envFiles, Path runDir) {
     List<Path> all = new ArrayList<>(composeFiles);
     Path override = runDir.resolve("." + LabelOverride.PREFIX + project + ".labels.json");
     if (Files.isRegularFile(override)) {
@@ -58,7 +61,7 @@ public final class ProjectCompose {
     }
     Map<String, String> e = new LinkedHashMap<>(env);
     e.put("TESTRIG_RUN_DIR", runDir.toString());
-    return new ProjectCompose(backend, project, e, redactor, all);
+    return new ProjectCompose(backend, project, e, redactor, all, envFiles);
   }
 
   public String project() {
@@ -69,9 +72,7 @@ public final class ProjectCompose {
   public List<String> command(List<String> args) {
     List<String> cmd =
         new ArrayList<>(
-            backend
-                .compose(new ComposeProject(project, files, List.of(), env, redactor))
-                .command());
+            backend.compose(new ComposeProject(project, files, envFiles, env, redactor)).command());
     cmd.addAll(args);
     return cmd;
   }

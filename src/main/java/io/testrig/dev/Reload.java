@@ -80,7 +80,8 @@ public final class Reload {
       out.println("no rendered file changed");
       return new Result(changed, Map.of());
     }
-    Map<String, List<String>> byService = mounts(compose.withFiles(files(rig), dir), dir, changed);
+    Map<String, List<String>> byService =
+        mounts(compose.withFiles(files(rig), envFiles(rig), dir), dir, changed);
     Map<String, String> actions = act(rig.stack(), compose, byService, out);
     return new Result(changed, actions);
   }
@@ -171,6 +172,10 @@ public final class Reload {
 
   private static List<Path> files(Rig rig) {
     return rig.stack().files().stream().map(rig::resolve).toList();
+  }
+
+  private static List<Path> envFiles(Rig rig) {
+    return rig.stack().envFiles().stream().map(rig::resolve).toList();
   }
 
   /**

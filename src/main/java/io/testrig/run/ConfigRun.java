@@ -175,7 +175,8 @@ final class ConfigRun {
       List<Path> files = rig.stack().files().stream().map(rig::resolve).toList();
       List<String> command =
           ProjectCompose.of(engine.backend(), a.project(), composeEnv, redactor)
-              .withFiles(files, dir.path())
+              .withFiles(
+                  files, rig.stack().envFiles().stream().map(rig::resolve).toList(), dir.path())
               .command(profiles);
       String runId = ProjectNames.runIdOf(a.project());
       Map<String, String> labels =
