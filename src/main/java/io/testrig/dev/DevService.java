@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * The developer's commands on a running stack ({@code info}, {@code env}, {@code exec}, {@code
  * logs}, {@code reload}; issue 12): which stack ({@link StackTarget}), its secrets loaded into the
- * command's redactor so everything printed is masked, and compose for that project through the
- * engine's backend. The CLI only parses options and calls these.
+ * command's redactor before anything is printed, so everything printed is masked, and compose for
+ * that project through the engine's backend. The CLI only parses options and calls these.
  */
 public final class DevService {
   private final StackTarget target;
@@ -37,7 +37,6 @@ public final class DevService {
     this.target = StackTarget.resolve(rig, runDir, project);
     this.config = config;
     this.redactor = redactor;
-    secrets(redactor);
   }
 
   public StackTarget target() {
@@ -54,11 +53,13 @@ public final class DevService {
 
   /** {@code testrig info}. */
   public void info(Engine engine, PrintWriter out) {
+    SecretStore store = secrets(redactor);
     StackInfo.print(
         out,
         target,
         Services.of(compose(engine)),
-        secrets(redactor).entries().size(),
+        store.entries().size(),
+        store.file(),
         Instant.now());
   }
 
@@ -71,9 +72,14 @@ public final class DevService {
     Map<String, Object> values = null;
     if (withSecrets) {
       StackInfo.requireRevealAllowed(env, force, "--secrets");
-      values = SecretStore.open(target.rig(), target.dir(), config, new Redactor()).entries();
     }
-    StackInfo.env(target, Services.of(compose(engine)), values).forEach(out::println);
+    // Asked for, the values go to a redactor of their own: the one masking the output must not
+    // know them. Otherwise it does, as for every command.
+    SecretStore store = secrets(withSecrets ? new Redactor() : redactor);
+    if (withSecrets) {
+      values = store.entries();
+    }
+    StackInfo.env(target, Services.of(compose(engine)), store.file(), values).forEach(out::println);
   }
 
   /** {@code testrig exec}: the command's exit code. */
@@ -84,6 +90,7 @@ public final class DevService {
       boolean tty,
       PrintWriter out,
       PrintWriter err) {
+    secrets(redactor); // everything printed is masked
     return Inspect.exec(compose(engine), service, command, tty, redactor, out, err);
   }
 
@@ -95,6 +102,7 @@ public final class DevService {
       boolean timestamps,
       PrintWriter out,
       PrintWriter err) {
+    secrets(redactor);
     return Inspect.logs(compose(engine), services, follow, timestamps, redactor, out, err);
   }
 

@@ -5,6 +5,7 @@ import io.testrig.core.TestrigException;
 import io.testrig.dev.Services.Address;
 import io.testrig.dev.Services.Service;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +23,12 @@ public final class StackInfo {
 
   /** The info block; {@code secretCount} is how many secrets config.json holds. */
   public static void print(
-      PrintWriter out, StackTarget t, List<Service> services, int secretCount, Instant now) {
+      PrintWriter out,
+      StackTarget t,
+      List<Service> services,
+      int secretCount,
+      Path configFile,
+      Instant now) {
     String sel = t.selector(false);
     out.println("project:  " + t.project());
     out.println("rig:      " + t.rig().file());
@@ -45,7 +51,7 @@ public final class StackInfo {
     for (Service s : services) {
       out.println("  " + s.name() + " (" + s.state() + "): " + addresses(s));
     }
-    out.println("secrets:  " + secretCount + " in " + t.dir().configFile() + " (masked in output)");
+    out.println("secrets:  " + secretCount + " in " + configFile + " (masked in output)");
     out.println(
         "  eval \"$(testrig env " + sel + ")\"            # TESTRIG_* variables, no secret");
     out.println("  eval \"$(testrig env " + sel + " --secrets)\"  # and TESTRIG_SECRET_*");
@@ -86,11 +92,11 @@ public final class StackInfo {
    * secrets} non-null, {@code TESTRIG_SECRET_<PATH>} for each.
    */
   public static List<String> env(
-      StackTarget t, List<Service> services, Map<String, Object> secrets) {
+      StackTarget t, List<Service> services, Path configFile, Map<String, Object> secrets) {
     List<String> lines = new ArrayList<>();
     lines.add(Shell.export("TESTRIG_PROJECT", t.project()));
     lines.add(Shell.export("TESTRIG_RUN_DIR", t.dir().path().toString()));
-    lines.add(Shell.export("TESTRIG_CONFIG", t.dir().configFile().toString()));
+    lines.add(Shell.export("TESTRIG_CONFIG", configFile.toString()));
     lines.add(Shell.export("TESTRIG_RIG", String.valueOf(t.rig().file())));
     t.keep().ifPresent(k -> lines.add(Shell.export("TESTRIG_EXPIRES", k.expires().toString())));
     for (Service s : services) {
