@@ -74,6 +74,7 @@ class SourceRulesTest {
           "pki",
           "template",
           "dev",
+          "validate",
           "engine.Engine",
           "engine.EngineStartPolicy");
 

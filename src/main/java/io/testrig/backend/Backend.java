@@ -22,7 +22,7 @@ public interface Backend extends AutoCloseable {
 
   // ---------------------------------------------------------------- containers
 
-  /** Containers (all states) carrying the label, oldest API order. */
+  /** Containers in any state (running, exited, created) carrying the label. */
   List<Resource> listContainers(LabelFilter filter);
 
   /** The container's state and config; {@link BackendException.NotFound} when it is gone. */

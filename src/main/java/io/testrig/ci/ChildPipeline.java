@@ -8,6 +8,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -284,6 +289,23 @@ public final class ChildPipeline {
     } catch (JsonProcessingException e) {
       throw TestrigException.badInput(
           option + ": not a JSON list: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** Through a temporary sibling and a rename: a half-written pipeline is never triggered. */
+  public static void write(Path file, String text) {
+    Path abs = file.toAbsolutePath();
+    try {
+      Files.createDirectories(abs.getParent());
+      Path tmp = Files.createTempFile(abs.getParent(), ".testrig-pipeline-", ".tmp");
+      try {
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw TestrigException.io("cannot write " + file + ": " + e, e);
     }
   }
 }

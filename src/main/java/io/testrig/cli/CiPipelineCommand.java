@@ -4,11 +4,7 @@ import io.testrig.ci.ChildPipeline;
 import io.testrig.core.TestrigException;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -108,28 +104,11 @@ final class CiPipelineCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return 0;
     }
-    write(output, yaml);
+    ChildPipeline.write(output, yaml);
     spec.commandLine()
         .getOut()
         .printf("%s: %d config(s) in %d job(s)%n", output, configs.size(), jobs.size());
     jobs.forEach(j -> spec.commandLine().getOut().println("  " + j.name()));
     return 0;
-  }
-
-  /** Through a temporary sibling and a rename: a half-written pipeline is never triggered. */
-  private static void write(Path file, String text) {
-    Path abs = file.toAbsolutePath();
-    try {
-      Files.createDirectories(abs.getParent());
-      Path tmp = Files.createTempFile(abs.getParent(), ".testrig-pipeline-", ".tmp");
-      try {
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw TestrigException.io("cannot write " + file + ": " + e, e);
-    }
   }
 }

@@ -87,7 +87,7 @@ public final class Main {
           ExitCode code;
           if (ex instanceof TestrigException te) {
             code = te.exitCode();
-            e.println("testrig: " + oneLine(te.getMessage()));
+            te.lines().forEach(line -> e.println("testrig: " + oneLine(line)));
           } else {
             code = ExitCode.INTERNAL;
             e.println(

@@ -2,6 +2,7 @@ package io.testrig.cli;
 
 import io.testrig.rig.Rig;
 import io.testrig.rig.RigLoader;
+import io.testrig.validate.Validation;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,5 +40,13 @@ final class RigOptions {
 
   Rig load() {
     return new RigLoader().load(file);
+  }
+
+  /**
+   * The rig after the whole validation pass ({@link Validation}): what {@code validate}, {@code
+   * run} and {@code up} start with, so every problem is found before anything is created.
+   */
+  Rig loadValidated() {
+    return Validation.load(file, runDir, System.getenv());
   }
 }

@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.load();
+    Rig r = rig.loadValidated();
     RunService.Options opts =
         new RunService.Options(
             artifacts.dir,

@@ -53,7 +53,7 @@ final class UpCommand implements Callable<Integer> {
         new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir, ttl);
     Output progress = Consoles.output(spec);
     UpService.Started s =
-        new UpService(rig.load(), opts, root.redactor, progress, System.getenv())
+        new UpService(rig.loadValidated(), opts, root.redactor, progress, System.getenv())
             .up(engineOptions::connect);
     out.printf(
         "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",

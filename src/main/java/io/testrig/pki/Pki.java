@@ -4,6 +4,7 @@ import io.testrig.core.TestrigException;
 import io.testrig.pki.Issuer.Ca;
 import io.testrig.pki.Issuer.Leaf;
 import io.testrig.pki.Issuer.LeafPlan;
+import io.testrig.rig.CertRules;
 import io.testrig.rig.CertsSpec;
 import io.testrig.rig.CertsSpec.LeafSpec;
 import java.net.InetAddress;
@@ -21,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.bouncycastle.util.IPAddress;
 
 /**
  * The throw-away PKI: one CA and the rig's leaf certificates, written as PEM, PKCS#8 and PKCS12
@@ -36,14 +35,6 @@ public final class Pki {
   public static final String KEYSTORE_SECRET = "password.certs.%s.keystore";
 
   public static final String TRUSTSTORE_SECRET = "password.certs.%s.truststore";
-
-  /**
-   * Hostname labels: letters, digits, hyphens, and underscores (compose service names use them).
-   */
-  private static final Pattern DNS_NAME =
-      Pattern.compile(
-          "(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
-              + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
   private final SecureRandom random;
   private final Instant now;
@@ -68,16 +59,18 @@ public final class Pki {
   }
 
   /**
-   * Checks {@code spec} without side effects (no key, no file): the errors {@link #issue} would
-   * raise for bad input, each naming its key path like {@code certs.issue.db.dns[0]}.
+   * Checks {@code spec} without side effects (no key, no file) by the rig's own certificate rules
+   * ({@link CertRules}): the first error {@link #issue} would raise, naming its key path like
+   * {@code certs.issue.db.dns[0]}.
    */
   public static void check(CertsSpec spec) {
-    plans(spec);
+    CertRules.requireValid(spec);
   }
 
+  /** The leaves to issue, after the same rules the rig loader ran (a spec may come without it). */
   private static List<LeafPlan> plans(CertsSpec spec) {
+    CertRules.requireValid(spec);
     KeyType caType = KeyType.of(spec.ca().key(), "certs.ca.key");
-    checkDays(spec.ca().validityDays(), "certs.ca.validity_days");
     List<LeafPlan> plans = new ArrayList<>();
     spec.issue().forEach((name, leaf) -> plans.add(plan(name, leaf, caType)));
     return plans;
@@ -156,87 +149,38 @@ public final class Pki {
     }
   }
 
-  /** Checks one {@code certs.issue} entry and fills in its defaults. */
+  /**
+   * One {@code certs.issue} entry with its defaults filled in; {@link CertRules} has checked it, so
+   * this only converts (issue 9, item 6: the rules are not repeated here).
+   */
   static LeafPlan plan(String name, LeafSpec leaf, KeyType caType) {
-    String at = "certs.issue." + name;
-    if (leaf == null) {
-      throw TestrigException.badInput(at + ": must be a mapping (use {} for defaults)");
+    List<String> dns =
+        List.copyOf(new LinkedHashSet<>(leaf.dns().isEmpty() ? List.of(name) : leaf.dns()));
+    List<InetAddress> ips = new ArrayList<>();
+    for (String ip : new LinkedHashSet<>(leaf.ip())) {
+      ips.add(literal(ip));
     }
-    if (name.equals("ca")) {
-      throw TestrigException.badInput(at + ": the name 'ca' is reserved for the CA in templates");
-    }
-    LinkedHashSet<String> dns = dnsNames(name, leaf, at);
-    LinkedHashSet<InetAddress> ips = ipAddresses(leaf, at);
-    boolean server = false;
-    boolean client = false;
-    for (int i = 0; i < leaf.usage().size(); i++) {
-      switch (String.valueOf(leaf.usage().get(i))) {
-        case "server" -> server = true;
-        case "client" -> client = true;
-        default ->
-            throw TestrigException.badInput(at + ".usage[" + i + "]: must be server or client");
-      }
-    }
-    if (!server && !client) {
-      throw TestrigException.badInput(at + ".usage: must name server, client or both");
-    }
-    String cn = leaf.commonName() == null ? dns.iterator().next() : leaf.commonName();
-    // RFC 5280 appendix A: ub-common-name is 64.
-    if (cn.isEmpty() || cn.length() > 64) {
-      throw TestrigException.badInput(at + ".common_name: must be 1 to 64 characters");
-    }
-    checkDays(leaf.validityDays(), at + ".validity_days");
-    KeyType type = leaf.key() == null ? caType : KeyType.of(leaf.key(), at + ".key");
+    String cn = leaf.commonName() == null ? dns.get(0) : leaf.commonName();
+    KeyType type =
+        leaf.key() == null ? caType : KeyType.of(leaf.key(), "certs.issue." + name + ".key");
     return new LeafPlan(
         name,
-        List.copyOf(dns),
-        List.copyOf(ips),
-        server,
-        client,
+        dns,
+        List.copyOf(new LinkedHashSet<>(ips)),
+        leaf.usage().contains("server"),
+        leaf.usage().contains("client"),
         cn,
         type,
         leaf.validityDays(),
         leaf.pk8());
   }
 
-  /** The entry's DNS names (default: its name), each checked. */
-  private static LinkedHashSet<String> dnsNames(String name, LeafSpec leaf, String at) {
-    List<String> dnsIn = leaf.dns().isEmpty() ? List.of(name) : leaf.dns();
-    LinkedHashSet<String> dns = new LinkedHashSet<>();
-    for (int i = 0; i < dnsIn.size(); i++) {
-      String d = dnsIn.get(i);
-      if (d == null || d.length() > 253 || !DNS_NAME.matcher(d).matches()) {
-        throw TestrigException.badInput(
-            at + ".dns[" + i + "]: '" + d + "' is not a DNS name (letters, digits, - and _)");
-      }
-      dns.add(d);
-    }
-    return dns;
-  }
-
-  /** The entry's IP addresses, each an IP literal. */
-  private static LinkedHashSet<InetAddress> ipAddresses(LeafSpec leaf, String at) {
-    LinkedHashSet<InetAddress> ips = new LinkedHashSet<>();
-    for (int i = 0; i < leaf.ip().size(); i++) {
-      String ip = leaf.ip().get(i);
-      if (ip == null || !IPAddress.isValid(ip)) {
-        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
-      }
-      try {
-        // A literal, checked above, so no DNS lookup happens.
-        ips.add(InetAddress.getByName(ip));
-      } catch (UnknownHostException e) {
-        throw TestrigException.badInput(at + ".ip[" + i + "]: '" + ip + "' is not an IP address");
-      }
-    }
-    return ips;
-  }
-
-  /** The validity bound RigValidator also checks: a time past 9999 cannot be encoded. */
-  private static void checkDays(int days, String at) {
-    if (days < 1 || days > CertsSpec.MAX_VALIDITY_DAYS) {
-      throw TestrigException.badInput(
-          at + ": must be between 1 and " + CertsSpec.MAX_VALIDITY_DAYS);
+  /** An IP literal CertRules accepted; no DNS lookup happens for a literal. */
+  private static InetAddress literal(String ip) {
+    try {
+      return InetAddress.getByName(ip);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("CertRules accepted a non-literal IP address " + ip, e);
     }
   }
 

@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,9 +72,64 @@ public final class RigLoader {
    */
   public static final int MAX_LINE_CHARS = 64 * 1024;
 
-  /** Loads and validates a rig file. */
+  /** Loads and validates a rig file; every problem the model rules find is reported at once. */
   public Rig load(Path file) {
-    return parse(file, read(file));
+    return check(file).require();
+  }
+
+  /**
+   * Loads a rig file and runs the model rules without throwing for what they find, so a caller
+   * (testrig validate) can add the problems only files and compose can show. A file that does not
+   * parse (YAML syntax, an unknown key, a wrong type, a suite of no single kind) still throws: its
+   * first error, as nothing after it can be read.
+   */
+  public Checked check(Path file) {
+    return check(file, read(file));
+  }
+
+  /** A parsed rig, what the model rules found, and where each key is in the file. */
+  public static final class Checked {
+    private final Rig rig;
+    private final Path file;
+    private final LineIndex index;
+    private final List<Problem> problems;
+
+    Checked(Rig rig, Path file, LineIndex index, List<Problem> problems) {
+      this.rig = rig;
+      this.file = file;
+      this.index = index;
+      this.problems = List.copyOf(problems);
+    }
+
+    public Rig rig() {
+      return rig;
+    }
+
+    /** What the model rules found, in rule order. */
+    public List<Problem> problems() {
+      return problems;
+    }
+
+    /** {@code <file>:<line>: <key>: <what>}: the line of the key, or of its nearest parent. */
+    public String line(Problem p) {
+      return file + ":" + index.line(p.key()) + ": " + p;
+    }
+
+    /** Exit 2 with one line per problem of {@code all}, in file order. */
+    public TestrigException failure(List<Problem> all) {
+      List<Problem> sorted = new java.util.ArrayList<>(all);
+      // Stable: problems on one line keep the rules' order.
+      sorted.sort(java.util.Comparator.comparingInt(p -> index.line(p.key())));
+      return new TestrigException(ExitCode.BAD_INPUT, sorted.stream().map(this::line).toList());
+    }
+
+    /** The rig, or exit 2 naming every problem the model rules found. */
+    public Rig require() {
+      if (!problems.isEmpty()) {
+        throw failure(problems);
+      }
+      return rig;
+    }
   }
 
   /**
@@ -154,8 +211,12 @@ public final class RigLoader {
     return line;
   }
 
-  /** Parses rig text; {@code file} names it in errors and anchors relative paths. */
+  /** Parses and validates rig text; {@code file} names it in errors and anchors relative paths. */
   public Rig parse(Path file, String text) {
+    return check(file, text).require();
+  }
+
+  private Checked check(Path file, String text) {
     Rig rig;
     try {
       if (text.length() > MAX_BYTES) {
@@ -187,8 +248,8 @@ public final class RigLoader {
       rig = new Rig(null, null, null, null, null, null, null, null, null);
     }
     rig = rig.withFile(file.toAbsolutePath().normalize());
-    new RigValidator(new LineIndex(text), file).validate(rig);
-    return rig;
+    LineIndex index = new LineIndex(text);
+    return new Checked(rig, file, index, RigValidator.validate(rig, index.strings()).list());
   }
 
   private static String line(JsonLocation location) {
@@ -309,16 +370,25 @@ public final class RigLoader {
   /** Maps key paths ({@code certs.issue.db.usage[0]}) to the line they start on. */
   static final class LineIndex {
     private final Map<String, Integer> lines = new HashMap<>();
+    private final Map<String, String> strings = new LinkedHashMap<>();
 
     LineIndex(String text) {
       try (JsonParser p = new YAMLFactory().createParser(text)) {
         while (p.nextToken() != null) {
           String key = pointerToPath(p.getParsingContext().pathAsPointer().toString());
           lines.putIfAbsent(key, p.currentTokenLocation().getLineNr());
+          if (p.currentToken() == JsonToken.VALUE_STRING) {
+            strings.putIfAbsent(key, p.getText());
+          }
         }
       } catch (IOException e) {
         // Already parsed successfully once; a failure here only costs line numbers.
       }
+    }
+
+    /** Every string value in the file by key path, in file order (for the {@code {{} rule). */
+    Map<String, String> strings() {
+      return strings;
     }
 
     Integer exactLine(String path) {
@@ -357,10 +427,5 @@ public final class RigLoader {
       }
       return sb.toString();
     }
-  }
-
-  static TestrigException error(Path file, LineIndex index, String path, String what) {
-    return new TestrigException(
-        ExitCode.BAD_INPUT, file + ":" + index.line(path) + ": " + path + ": " + what);
   }
 }

@@ -1,6 +1,5 @@
 package io.testrig.rig;
 
-import io.testrig.rig.CertsSpec.LeafSpec;
 import io.testrig.rig.StackSpec.ProbeSpec;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
@@ -12,10 +11,19 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-/** Checks what types alone cannot: required keys, enumerations, names, one-of choices. */
+/**
+ * The rules over the rig model alone (no file system, no compose): what types cannot say, like
+ * required keys, enumerations, names and bounds. Each rule is a small function in {@link #RULES};
+ * every problem is collected. Rules that read files or ask compose live in {@code
+ * io.testrig.validate.Validation} (docs/development.md, "Validation rules").
+ */
 final class RigValidator {
-  static final Set<String> KEY_TYPES = Set.of("ecdsa-p256", "rsa-2048", "rsa-3072", "rsa-4096");
-  static final Set<String> USAGES = Set.of("server", "client");
+  /** A rule over the model: adds what is wrong to {@code out}, never throws for bad input. */
+  @FunctionalInterface
+  interface Rule {
+    void check(Rig rig, Problems out);
+  }
+
   static final Set<String> GENERATOR_KINDS = Set.of("password", "token", "hex", "uuid", "chars");
 
   /**
@@ -24,278 +32,252 @@ final class RigValidator {
    */
   static final Set<String> RESERVED_NAMESPACES = Set.of("certs", "run");
 
-  /**
-   * Bounds that keep every command's work small (issue 7, item 14); docs/rig-file.md, "Limits",
-   * lists them. Each leaf costs a key pair and two PKCS12 key derivations.
-   */
-  static final int MAX_CERTS = 100;
-
-  static final int MAX_NAMES_PER_CERT = 100;
   static final int MAX_MATRIX_CONFIGS = 256;
 
   /** Names usable as a Jinja identifier and as part of a compose project or file name. */
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
   /** {@code stack.services.<name>.reload}: restart, or a signal as docker kill -s takes it. */
   private static final Pattern RELOAD = Pattern.compile("restart|SIG[A-Z0-9+-]{2,12}");
 
-  private final RigLoader.LineIndex index;
-  private final Path file;
+  /**
+   * A Jinja expression or statement; {@code {{.Name}}} and {@code {{ .Name }}} are Go templates
+   * (docker's and compose's {@code --format}), which a command may carry on purpose.
+   */
+  private static final Pattern JINJA = Pattern.compile("\\{\\{(?!\\s*\\.)|\\{%");
 
-  RigValidator(RigLoader.LineIndex index, Path file) {
-    this.index = index;
-    this.file = file;
+  /** Sections whose strings are data handed to templates as written; a {@code {{} there is kept. */
+  private static final List<String> DATA_SECTIONS = List.of("values", "matrix");
+
+  static final List<Rule> RULES =
+      List.of(
+          RigValidator::templates,
+          RigValidator::secrets,
+          (rig, out) -> CertRules.check(rig.certs(), out),
+          RigValidator::stack,
+          RigValidator::suites,
+          RigValidator::matrix);
+
+  private RigValidator() {}
+
+  /** Every problem of {@code rig}; {@code strings} are the file's string values by key path. */
+  static Problems validate(Rig rig, Map<String, String> strings) {
+    Problems out = new Problems();
+    for (Rule r : RULES) {
+      r.check(rig, out);
+    }
+    unrendered(strings, out);
+    return out;
   }
 
-  void validate(Rig rig) {
+  private static void templates(Rig rig, Problems out) {
     for (int i = 0; i < rig.templates().size(); i++) {
       TemplateSpec t = rig.templates().get(i);
       String at = "templates[" + i + "]";
-      require(t != null, at, "must be a mapping");
-      require(t.from() != null && !t.from().isBlank(), at + ".from", "is required");
-      requirePath(t.from(), at + ".from");
-      requireGlob(t.from(), at + ".from");
-      requirePath(t.to(), at + ".to");
-      requireRelative(t.to(), at + ".to");
-      if (t.mode() != null) {
-        require(
-            t.mode().matches("0?[0-7]{3}"), at + ".mode", "must be an octal mode like \"0644\"");
+      if (!out.require(t != null, at, "must be a mapping")) {
+        continue;
       }
+      if (out.require(t.from() != null && !t.from().isBlank(), at + ".from", "is required")
+          && path(t.from(), at + ".from", out)) {
+        glob(t.from(), at + ".from", out);
+      }
+      if (path(t.to(), at + ".to", out)) {
+        out.require(
+            !Path.of(t.to()).isAbsolute() && !Path.of(t.to()).normalize().startsWith(".."),
+            at + ".to",
+            "must be a path inside the run directory");
+      }
+      out.require(
+          t.mode() == null || t.mode().matches("0?[0-7]{3}"),
+          at + ".mode",
+          "must be an octal mode like \"0644\"");
     }
-    secrets(rig);
-    certs(rig.certs());
-    stack(rig.stack());
-    suites(rig);
-    matrix(rig);
   }
 
-  private void secrets(Rig rig) {
+  private static void secrets(Rig rig, Problems out) {
     // Every environment variable whose name starts with it sets a value: it must be a real prefix.
-    require(
+    out.require(
         rig.secrets().envPrefix().matches("[A-Za-z_][A-Za-z0-9_]*"),
         "secrets.env_prefix",
         "must be a prefix of letters, digits and _ (default TESTRIG_)");
     if (rig.secrets().config() != null) {
-      requirePath(rig.secrets().config(), "secrets.config");
+      path(rig.secrets().config(), "secrets.config", out);
     }
-    rig.secrets()
-        .generators()
-        .forEach(
-            (name, g) -> {
-              String at = "secrets.generators." + name;
-              require(
-                  NAME.matcher(name).matches(),
-                  at,
-                  "is not a valid name (letters, digits, _ and -)");
-              require(
-                  !RESERVED_NAMESPACES.contains(name),
-                  at,
-                  "the name '"
-                      + name
-                      + "' is reserved for templates (reserved: "
-                      + sorted(RESERVED_NAMESPACES)
-                      + ")");
-              require(g != null, at, "must be a mapping");
-              require(
-                  g.kind() == null || GENERATOR_KINDS.contains(g.kind()),
-                  at + ".kind",
-                  "must be one of " + sorted(GENERATOR_KINDS));
-              require(
-                  g.length() == null || (g.length() >= 8 && g.length() <= 4096),
-                  at + ".length",
-                  "must be between 8 and 4096");
-              require(
-                  !"chars".equals(g.kind()) || (g.alphabet() != null && g.alphabet().length() >= 2),
-                  at + ".alphabet",
-                  "needs at least 2 characters for kind chars");
-            });
+    rig.secrets().generators().forEach((name, g) -> generator(name, g, out));
     // A value of a generator's name would hide its secrets in templates: say where it is.
     for (String ns : rig.values().keySet()) {
-      require(
+      out.require(
           !SecretsSpec.BUILTIN_GENERATORS.contains(ns)
               && !rig.secrets().generators().containsKey(ns),
           "values." + ns,
           "a value cannot use the name of the secret generator '" + ns + "'");
     }
     // The PKI's template variable would silently replace it.
-    require(
+    out.require(
         rig.certs().isEmpty() || !rig.values().containsKey("certs"),
         "values.certs",
         "the name 'certs' is reserved for the certificates in templates");
   }
 
-  private void certs(CertsSpec certs) {
-    require(
-        KEY_TYPES.contains(certs.ca().key()),
-        "certs.ca.key",
-        "must be one of " + sorted(KEY_TYPES));
-    requireDays(certs.ca().validityDays(), "certs.ca.validity_days");
-    if (certs.ca().cache() != null) {
-      requirePath(certs.ca().cache(), "certs.ca.cache");
+  private static void generator(String name, SecretsSpec.GeneratorSpec g, Problems out) {
+    String at = "secrets.generators." + name;
+    out.require(NAME.matcher(name).matches(), at, "is not a valid name (letters, digits, _ and -)");
+    out.require(
+        !RESERVED_NAMESPACES.contains(name),
+        at,
+        "the name '"
+            + name
+            + "' is reserved for templates (reserved: "
+            + sorted(RESERVED_NAMESPACES)
+            + ")");
+    if (!out.require(g != null, at, "must be a mapping")) {
+      return;
     }
-    require(
-        certs.issue().size() <= MAX_CERTS,
-        "certs.issue",
-        "has " + certs.issue().size() + " entries, at most " + MAX_CERTS + " are allowed");
-    for (Map.Entry<String, LeafSpec> e : certs.issue().entrySet()) {
-      String at = "certs.issue." + e.getKey();
-      LeafSpec leaf = e.getValue();
-      require(leaf != null, at, "must be a mapping (use {} for defaults)");
-      require(
-          NAME.matcher(e.getKey()).matches(), at, "is not a valid name (letters, digits, _ and -)");
-      require(!e.getKey().equals("ca"), at, "the name 'ca' is reserved for the CA in templates");
-      require(
-          leaf.key() == null || KEY_TYPES.contains(leaf.key()),
-          at + ".key",
-          "must be one of " + sorted(KEY_TYPES));
-      require(!leaf.usage().isEmpty(), at + ".usage", "must name server, client or both");
-      for (int i = 0; i < leaf.usage().size(); i++) {
-        require(
-            leaf.usage().get(i) != null && USAGES.contains(leaf.usage().get(i)),
-            at + ".usage[" + i + "]",
-            "must be server or client");
-      }
-      requireDays(leaf.validityDays(), at + ".validity_days");
-      require(leaf.dns().size() <= MAX_NAMES_PER_CERT, at + ".dns", "at most 100 names");
-      require(leaf.ip().size() <= MAX_NAMES_PER_CERT, at + ".ip", "at most 100 addresses");
-      for (int i = 0; i < leaf.dns().size(); i++) {
-        require(leaf.dns().get(i) != null, at + ".dns[" + i + "]", "must be a DNS name");
-      }
-      for (int i = 0; i < leaf.ip().size(); i++) {
-        require(
-            leaf.ip().get(i) != null && leaf.ip().get(i).matches("[0-9.]+|[0-9a-fA-F:]+"),
-            at + ".ip[" + i + "]",
-            "is not an IP address");
-      }
-    }
+    out.require(
+        g.kind() == null || GENERATOR_KINDS.contains(g.kind()),
+        at + ".kind",
+        "must be one of " + sorted(GENERATOR_KINDS));
+    out.require(
+        g.length() == null || (g.length() >= 8 && g.length() <= 4096),
+        at + ".length",
+        "must be between 8 and 4096");
+    out.require(
+        !"chars".equals(g.kind()) || (g.alphabet() != null && g.alphabet().length() >= 2),
+        at + ".alphabet",
+        "needs at least 2 characters for kind chars");
   }
 
-  private void stack(StackSpec stack) {
-    noNulls(stack.profiles(), "stack.profiles");
-    noNulls(stack.build(), "stack.build");
+  private static void stack(Rig rig, Problems out) {
+    StackSpec stack = rig.stack();
+    noNulls(stack.profiles(), "stack.profiles", out);
+    noNulls(stack.build(), "stack.build", out);
     for (int i = 0; i < stack.files().size(); i++) {
-      requirePath(stack.files().get(i), "stack.files[" + i + "]");
+      path(stack.files().get(i), "stack.files[" + i + "]", out);
     }
     for (int i = 0; i < stack.envFiles().size(); i++) {
-      requirePath(stack.envFiles().get(i), "stack.env_files[" + i + "]");
+      path(stack.envFiles().get(i), "stack.env_files[" + i + "]", out);
     }
-    stack
-        .services()
-        .forEach(
-            (name, s) -> {
-              String at = "stack.services." + name;
-              require(s != null, at, "must be a mapping");
-              require(
-                  s.reload() == null || RELOAD.matcher(s.reload()).matches(),
-                  at + ".reload",
-                  "must be restart or a signal name such as SIGHUP");
-              // Exactly one kind is the loader's (ProbeSpec.of); the values are checked here.
-              ProbeSpec p = s.probe();
-              if (p instanceof ProbeSpec.Tcp t) {
-                require(
-                    t.port() >= 1 && t.port() <= 65535,
-                    at + ".probe.tcp",
-                    "must be a port between 1 and 65535");
-              } else if (p instanceof ProbeSpec.Command c) {
-                noNulls(c.argv(), at + ".probe.command");
-              }
-            });
+    stack.services().forEach((name, s) -> probe(name, s, out));
   }
 
-  private void suites(Rig rig) {
+  private static void probe(String name, StackSpec.ServiceSpec s, Problems out) {
+    String at = "stack.services." + name;
+    if (!out.require(s != null, at, "must be a mapping")) {
+      return;
+    }
+    out.require(
+        s.reload() == null || RELOAD.matcher(s.reload()).matches(),
+        at + ".reload",
+        "must be restart or a signal name such as SIGHUP");
+    if (s.probe() == null) {
+      return;
+    }
+    // Exactly one kind is the loader's (ProbeReader); the values are checked here.
+    ProbeSpec p = s.probe();
+    if (p instanceof ProbeSpec.Tcp t) {
+      out.require(
+          t.port() >= 1 && t.port() <= 65535,
+          at + ".probe.tcp",
+          "must be a port between 1 and 65535");
+    } else if (p instanceof ProbeSpec.Command c) {
+      noNulls(c.argv(), at + ".probe.command", out);
+    }
+  }
+
+  private static void suites(Rig rig, Problems out) {
     Set<String> suiteNames = new HashSet<>();
     for (int i = 0; i < rig.suites().size(); i++) {
       SuiteSpec s = rig.suites().get(i);
       String at = "suites[" + i + "]";
-      require(s != null, at, "must be a mapping");
-      require(
+      if (!out.require(s != null, at, "must be a mapping")) {
+        continue;
+      }
+      if (out.require(
           s.name() != null && NAME.matcher(s.name()).matches(),
           at + ".name",
-          "is required (letters, digits, _ and -)");
-      require(suiteNames.add(s.name()), at + ".name", "'" + s.name() + "' is used twice");
-      noNulls(s.command(), at + ".command");
-      if (s.junit() != null) {
-        noNulls(s.junit().classpath(), at + ".junit.classpath");
-        noNulls(s.junit().select(), at + ".junit.select");
+          "is required (letters, digits, _ and -)")) {
+        out.require(suiteNames.add(s.name()), at + ".name", "'" + s.name() + "' is used twice");
       }
-      int kinds =
-          (s.service() != null ? 1 : 0)
-              + (s.image() != null ? 1 : 0)
-              + (s.junit() != null && s.image() == null ? 1 : 0);
-      require(kinds == 1, at, "needs exactly one of service, image or junit");
+      if (s instanceof SuiteSpec.ComposeService c) {
+        noNulls(c.command(), at + ".command", out);
+      } else if (s instanceof SuiteSpec.Image c) {
+        noNulls(c.command(), at + ".command", out);
+      } else if (s instanceof SuiteSpec.Jvm j) {
+        noNulls(j.junit().classpath(), at + ".junit.classpath", out);
+        noNulls(j.junit().select(), at + ".junit.select", out);
+      }
     }
   }
 
-  private void matrix(Rig rig) {
+  private static void matrix(Rig rig, Problems out) {
     long configs = 1;
     for (Map.Entry<String, List<Object>> axis : rig.matrix().entrySet()) {
-      configs *= axis.getValue() == null ? 1 : Math.max(1, axis.getValue().size());
-      require(
-          configs <= MAX_MATRIX_CONFIGS,
-          "matrix." + axis.getKey(),
+      String at = "matrix." + axis.getKey();
+      List<Object> vals = axis.getValue();
+      out.require(vals != null && !vals.isEmpty(), at, "must be a non-empty list");
+      out.require(
+          axis.getKey().matches("[A-Za-z_][A-Za-z0-9_.]*"), at, "is not a valid value path");
+      long before = configs;
+      // Capped just above the bound, so many long axes cannot overflow the product.
+      configs =
+          Math.min(
+              MAX_MATRIX_CONFIGS + 1L, configs * (vals == null ? 1 : Math.max(1, vals.size())));
+      // Named once, at the axis that crosses the bound.
+      out.require(
+          before > MAX_MATRIX_CONFIGS || configs <= MAX_MATRIX_CONFIGS,
+          at,
           "the matrix has more than " + MAX_MATRIX_CONFIGS + " configs");
     }
-    rig.matrix()
-        .forEach(
-            (axis, vals) -> {
-              require(
-                  vals != null && !vals.isEmpty(), "matrix." + axis, "must be a non-empty list");
-              require(
-                  axis.matches("[A-Za-z_][A-Za-z0-9_.]*"),
-                  "matrix." + axis,
-                  "is not a valid value path");
-            });
+  }
+
+  /**
+   * A {@code {{} outside templates is used as written, so a rig that expects it rendered fails much
+   * later, or silently (issue 9: {@code stack.profiles: ["{{ ... }}"]} left a service off).
+   */
+  private static void unrendered(Map<String, String> strings, Problems out) {
+    strings.forEach(
+        (key, text) -> {
+          String root = key.split("[.\\[]", 2)[0];
+          if (!DATA_SECTIONS.contains(root) && JINJA.matcher(text).find()) {
+            out.add(
+                key,
+                "'{{' is not rendered here: testrig renders template files only, and uses this"
+                    + " key as written");
+          }
+        });
   }
 
   /** A list of strings without null entries ({@code [~]}), which would fail much later. */
-  private void noNulls(List<String> list, String at) {
+  private static void noNulls(List<String> list, String at, Problems out) {
     for (int i = 0; list != null && i < list.size(); i++) {
-      require(list.get(i) != null, at + "[" + i + "]", "must be a string");
+      out.require(list.get(i) != null, at + "[" + i + "]", "must be a string");
     }
   }
 
-  /** Validity in days: at least 1, at most {@link CertsSpec#MAX_VALIDITY_DAYS}. */
-  private void requireDays(int days, String at) {
-    require(
-        days >= 1 && days <= CertsSpec.MAX_VALIDITY_DAYS,
-        at,
-        "must be between 1 and " + CertsSpec.MAX_VALIDITY_DAYS);
-  }
-
   /** A path string the file system can take: present, and without a NUL character. */
-  private void requirePath(String path, String at) {
-    require(path != null, at, "must be a path");
+  static boolean path(String path, String at, Problems out) {
+    if (!out.require(path != null, at, "must be a path")) {
+      return false;
+    }
     try {
       Path.of(path);
+      return true;
     } catch (InvalidPathException e) {
-      throw RigLoader.error(file, index, at, "is not a valid path: " + e.getReason());
+      out.add(at, "is not a valid path: " + e.getReason());
+      return false;
     }
   }
 
   /** {@code from} may be a glob: one that does not compile is the user's error, not a crash. */
-  private void requireGlob(String glob, String at) {
+  private static void glob(String glob, String at, Problems out) {
     try {
       FileSystems.getDefault().getPathMatcher("glob:" + glob);
     } catch (PatternSyntaxException e) {
-      throw RigLoader.error(
-          file, index, at, "is not a valid glob: " + e.getDescription() + " at " + e.getIndex());
+      out.add(at, "is not a valid glob: " + e.getDescription() + " at " + e.getIndex());
     }
   }
 
-  private void requireRelative(String path, String at) {
-    require(
-        !Path.of(path).isAbsolute() && !Path.of(path).normalize().startsWith(".."),
-        at,
-        "must be a path inside the run directory");
-  }
-
-  private void require(boolean ok, String path, String what) {
-    if (!ok) {
-      throw RigLoader.error(file, index, path, what);
-    }
-  }
-
-  private static List<String> sorted(Set<String> s) {
+  static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
   }
 }

@@ -1,51 +1,119 @@
 package io.testrig.rig;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * One {@code suites:} entry: a test suite that runs in its own container on the stack network.
- * Either {@code service} (a compose service, usually behind a profile) or {@code image} with {@code
- * command}; or {@code junit} for a JVM suite run by the JUnit console launcher.
- *
- * @param name the suite's name in the report
- * @param service compose service to run
- * @param image image to run (with {@code command})
- * @param command command (overrides the service's)
- * @param reports directory inside the container where the suite writes JUnit XML; default {@code
- *     /reports}
- * @param timeout how long the suite may run; default 30m
- * @param memory memory limit, e.g. {@code 256m}
- * @param junit a JVM suite: run junit-platform-console-standalone with this classpath/selection
+ * One {@code suites:} entry: a test suite that runs against the stack. The kinds are a closed set
+ * (issue 9, item 6), one record each; the rig file's keys stay as they were ({@code service}, or
+ * {@code image} with {@code command}, or {@code junit}) and {@link SuiteYaml} maps them to a kind.
+ * Adding a kind is one record here, its case in {@link SuiteYaml#toSpec()} and in {@code
+ * suite.SuiteRunner}.
  */
-public record SuiteSpec(
-    String name,
-    String service,
-    String image,
-    List<String> command,
-    String reports,
-    Duration timeout,
-    String memory,
-    JunitSpec junit) {
-  public SuiteSpec {
-    command = command == null ? List.of() : command;
-    reports = reports == null ? "/reports" : reports;
-    timeout = timeout == null ? Duration.ofMinutes(30) : timeout;
+@JsonDeserialize(using = SuiteYaml.Reader.class)
+public sealed interface SuiteSpec {
+  Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+  String DEFAULT_REPORTS = "/reports";
+
+  /** The suite's name in the report. */
+  String name();
+
+  /** How long the suite may run; default 30m. */
+  Duration timeout();
+
+  /** Directory in the suite's container where it writes JUnit XML; null when it has none. */
+  default String reports() {
+    return null;
+  }
+
+  /** The suite container's memory limit, e.g. {@code 256m}; null for none. */
+  default String memory() {
+    return null;
+  }
+
+  /** Whether the suite runs in the JVM's host process tree instead of a container. */
+  default boolean runsOnHostJvm() {
+    return this instanceof LocalJvm;
   }
 
   /**
-   * A JVM suite run by the host JVM instead of in a container: {@code junit} without an {@code
-   * image}, or with {@code junit.local: true}.
+   * {@code service:}: {@code docker compose run} of a service of the stack (usually behind a
+   * profile), so compose applies everything it declares; memory belongs in its {@code mem_limit}.
    */
-  public boolean runsOnHostJvm() {
-    return junit != null && (image == null || Boolean.TRUE.equals(junit.local()));
+  record ComposeService(
+      String name, String service, List<String> command, String reports, Duration timeout)
+      implements SuiteSpec {
+    public ComposeService {
+      command = command == null ? List.of() : java.util.Collections.unmodifiableList(command);
+      reports = reports == null ? DEFAULT_REPORTS : reports;
+      timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+  }
+
+  /** {@code image:} (+ {@code command}): a container on the stack network. */
+  record Image(
+      String name,
+      String image,
+      List<String> command,
+      String reports,
+      Duration timeout,
+      String memory)
+      implements SuiteSpec {
+    public Image {
+      command = command == null ? List.of() : java.util.Collections.unmodifiableList(command);
+      reports = reports == null ? DEFAULT_REPORTS : reports;
+      timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+  }
+
+  /** A JVM suite, run by the JUnit console launcher: {@link JvmInContainer} or {@link LocalJvm}. */
+  sealed interface Jvm extends SuiteSpec {
+    Junit junit();
+
+    /** The same suite with other launcher settings (a shard's own selection). */
+    Jvm withJunit(Junit junit);
+  }
+
+  /** {@code junit:} with {@code image:}: the launcher and the classpath copied into the image. */
+  record JvmInContainer(
+      String name, String image, Junit junit, String reports, Duration timeout, String memory)
+      implements Jvm {
+    public JvmInContainer {
+      reports = reports == null ? DEFAULT_REPORTS : reports;
+      timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    @Override
+    public Jvm withJunit(Junit j) {
+      return new JvmInContainer(name, image, j, reports, timeout, memory);
+    }
+  }
+
+  /**
+   * {@code junit:} without {@code image:}, or with {@code junit.local: true}: the launcher on the
+   * JVM running testrig; its XML goes straight to the suite's artifact directory.
+   */
+  record LocalJvm(String name, Junit junit, Duration timeout) implements Jvm {
+    public LocalJvm {
+      timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    @Override
+    public Jvm withJunit(Junit j) {
+      return new LocalJvm(name, j, timeout);
+    }
   }
 
   /**
    * @param classpath jars/directories, relative to the rig file
    * @param select console launcher selectors, e.g. {@code --scan-classpath} or {@code
-   *     --select-package=com.example}
-   * @param local run on the host JVM instead of in a container
+   *     --select-package=com.example}; empty: scan the classpath
    */
-  public record JunitSpec(List<String> classpath, List<String> select, Boolean local) {}
+  record Junit(List<String> classpath, List<String> select) {
+    public Junit {
+      classpath = classpath == null ? List.of() : java.util.Collections.unmodifiableList(classpath);
+      select = select == null ? List.of() : java.util.Collections.unmodifiableList(select);
+    }
+  }
 }

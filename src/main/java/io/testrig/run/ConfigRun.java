@@ -520,7 +520,7 @@ final class ConfigRun {
       boolean bad = c.status() == TestCase.Status.FAILED || c.status() == TestCase.Status.ERROR;
       cases.add(bad && log != null && c.attachments().isEmpty() ? c.withAttachment(log) : c);
     }
-    String name = spec.junit() != null ? spec.name() : s.name();
+    String name = spec instanceof SuiteSpec.Jvm ? spec.name() : s.name();
     return new TestSuite(
         name, s.timestamp(), s.hostname(), s.properties(), cases, s.systemOut(), s.systemErr());
   }

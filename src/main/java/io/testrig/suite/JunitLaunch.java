@@ -81,8 +81,8 @@ final class JunitLaunch {
   }
 
   /** The rig's classpath entries resolved against the rig directory; each must exist. */
-  static List<Path> classpath(SuiteSpec spec, Path rigDir) {
-    List<String> entries = spec.junit().classpath() == null ? List.of() : spec.junit().classpath();
+  static List<Path> classpath(SuiteSpec.Jvm spec, Path rigDir) {
+    List<String> entries = spec.junit().classpath();
     List<Path> out = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       Path p = rigDir.resolve(entries.get(i)).normalize();

@@ -87,11 +87,10 @@ public record Shard(int index, int total) {
    * left without classes gets a filter matching none, so the launcher reports no tests.
    */
   SuiteSpec spec(SuiteSpec spec, Path rigDir) {
-    SuiteSpec.JunitSpec j = spec.junit();
-    if (!isSharded() || j == null || (j.select() != null && !j.select().isEmpty())) {
+    if (!isSharded() || !(spec instanceof SuiteSpec.Jvm jvm) || !jvm.junit().select().isEmpty()) {
       return spec;
     }
-    List<String> all = testClasses(JunitLaunch.classpath(spec, rigDir));
+    List<String> all = testClasses(JunitLaunch.classpath(jvm, rigDir));
     List<String> select = new ArrayList<>();
     for (int k = index - 1; k < all.size(); k += total) {
       select.add("--select-class=" + all.get(k));
@@ -99,15 +98,7 @@ public record Shard(int index, int total) {
     if (select.isEmpty()) {
       select = List.of("--scan-classpath", "--include-classname=^$");
     }
-    return new SuiteSpec(
-        spec.name(),
-        spec.service(),
-        spec.image(),
-        spec.command(),
-        spec.reports(),
-        spec.timeout(),
-        spec.memory(),
-        new SuiteSpec.JunitSpec(j.classpath(), select, j.local()));
+    return jvm.withJunit(new SuiteSpec.Junit(jvm.junit().classpath(), select));
   }
 
   /** Top-level classes in class directories and jars whose names the default filter takes. */

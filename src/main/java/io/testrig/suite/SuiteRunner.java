@@ -90,31 +90,33 @@ public final class SuiteRunner {
   }
 
   public SuiteResult run(SuiteSpec spec, SuiteTarget target) {
-    boolean local = spec.runsOnHostJvm();
+    boolean local = spec instanceof SuiteSpec.LocalJvm;
     check(spec, target, local);
     spec = shard.spec(spec, target.rigDir());
     target = shard.target(target);
     Path dir = freshDir(spec.name());
-    return local ? runLocal(spec, target, dir) : runContainer(spec, target, dir);
+    return spec instanceof SuiteSpec.LocalJvm l
+        ? runLocal(l, target, dir)
+        : runContainer(spec, target, dir);
+  }
+
+  /**
+   * The console launcher testrig uses: TESTRIG_JUNIT_CONSOLE in {@code env}, else the builder
+   * image's path (for the validation pass, which checks it before anything starts).
+   */
+  public static Path junitConsole(java.util.Map<String, String> env) {
+    return JunitLaunch.consoleJar(env);
   }
 
   private void check(SuiteSpec spec, SuiteTarget target, boolean local) {
     String at = "suites." + spec.name();
-    if (spec.junit() != null && !spec.command().isEmpty()) {
-      throw TestrigException.badInput(
-          at + ".command: a junit suite takes launcher arguments in junit.select, not a command");
-    }
-    if (spec.service() != null && target.compose() == null) {
+    if (spec instanceof SuiteSpec.ComposeService && target.compose() == null) {
       throw TestrigException.badInput(at + ".service: needs a compose stack (stack.files)");
     }
-    if (spec.service() != null && spec.memory() != null) {
-      throw TestrigException.badInput(
-          at + ".memory: set mem_limit on compose service '" + spec.service() + "' instead");
-    }
     Exits.memoryBytes(spec.memory(), spec.name());
-    if (spec.junit() != null) {
+    if (spec instanceof SuiteSpec.Jvm jvm) {
       JunitLaunch.requireConsole(junitConsole, spec.name());
-      JunitLaunch.classpath(spec, target.rigDir());
+      JunitLaunch.classpath(jvm, target.rigDir());
     }
     if (!local && engine == null) {
       throw new TestrigException(
@@ -133,8 +135,8 @@ public final class SuiteRunner {
     RuntimeException failure = null;
     try {
       String id;
-      if (spec.service() != null) {
-        String problem = composeRun(spec, target, name, labels);
+      if (spec instanceof SuiteSpec.ComposeService service) {
+        String problem = composeRun(service, target, name, labels);
         if (problem != null) {
           return notStarted(spec, start, problem);
         }
@@ -145,8 +147,8 @@ public final class SuiteRunner {
           return notStarted(spec, start, c.problem());
         }
         id = c.id();
-        if (spec.junit() != null) {
-          upload(docker, id, spec, target);
+        if (spec instanceof SuiteSpec.JvmInContainer jvm) {
+          upload(docker, id, jvm, target);
         }
         start = System.nanoTime();
         try {
@@ -179,11 +181,17 @@ public final class SuiteRunner {
 
   private Created create(
       Backend docker, SuiteSpec spec, SuiteTarget target, String name, Map<String, String> labels) {
-    List<String> command = spec.command();
-    if (spec.junit() != null) {
+    List<String> command;
+    String image;
+    if (spec instanceof SuiteSpec.JvmInContainer jvm) {
+      image = jvm.image();
       command = new ArrayList<>(List.of("java", "-jar", JunitLaunch.REMOTE_JAR));
       command.addAll(
-          JunitLaunch.args(remoteClasspath(spec, target), spec.junit().select(), spec.reports()));
+          JunitLaunch.args(remoteClasspath(jvm, target), jvm.junit().select(), spec.reports()));
+    } else {
+      SuiteSpec.Image plain = (SuiteSpec.Image) spec;
+      image = plain.image();
+      command = plain.command();
     }
     Long memory = Exits.memoryBytes(spec.memory(), spec.name());
     List<String> env = new ArrayList<>();
@@ -191,22 +199,20 @@ public final class SuiteRunner {
     // The suite's name as network alias, so services can reach it back by name.
     String alias = target.network() == null ? null : spec.name();
     ContainerSpec container =
-        new ContainerSpec(
-            spec.image(), name, labels, env, command, memory, target.network(), alias);
+        new ContainerSpec(image, name, labels, env, command, memory, target.network(), alias);
     for (int attempt = 0; ; attempt++) {
       try {
         return new Created(docker.createContainer(container), null);
       } catch (BackendException.NotFound e) {
-        String pullError =
-            attempt > 0 ? "still missing after the pull" : pull(docker, spec.image());
+        String pullError = attempt > 0 ? "still missing after the pull" : pull(docker, image);
         if (pullError != null) {
-          return new Created(null, "image '" + spec.image() + "' is not available: " + pullError);
+          return new Created(null, "image '" + image + "' is not available: " + pullError);
         }
       }
     }
   }
 
-  private List<String> remoteClasspath(SuiteSpec spec, SuiteTarget target) {
+  private List<String> remoteClasspath(SuiteSpec.Jvm spec, SuiteTarget target) {
     // Same layout as writeTar: entry i lands in /testrig-junit/cp/i[/file name].
     List<String> remote = new ArrayList<>();
     List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
@@ -236,7 +242,8 @@ public final class SuiteRunner {
   }
 
   /** Copies the console launcher and the classpath into the created (not started) container. */
-  private void upload(Backend docker, String id, SuiteSpec spec, SuiteTarget target) {
+  private void upload(
+      Backend docker, String id, SuiteSpec.JvmInContainer spec, SuiteTarget target) {
     List<Path> cp = JunitLaunch.classpath(spec, target.rigDir());
     Path tar = null;
     try {
@@ -263,7 +270,7 @@ public final class SuiteRunner {
 
   /** Starts a compose service suite detached; returns a problem line when compose failed. */
   private String composeRun(
-      SuiteSpec spec, SuiteTarget target, String name, Map<String, String> labels) {
+      SuiteSpec.ComposeService spec, SuiteTarget target, String name, Map<String, String> labels) {
     SuiteTarget.Compose compose = target.compose();
     List<String> cmd = new ArrayList<>(compose.command());
     cmd.addAll(List.of("run", "--detach", "--no-deps", "--name", name));
@@ -351,7 +358,7 @@ public final class SuiteRunner {
 
   // ---------------------------------------------------------------- local JVM suites
 
-  private SuiteResult runLocal(SuiteSpec spec, SuiteTarget target, Path dir) {
+  private SuiteResult runLocal(SuiteSpec.LocalJvm spec, SuiteTarget target, Path dir) {
     List<String> cp =
         JunitLaunch.classpath(spec, target.rigDir()).stream().map(Path::toString).toList();
     // The JVM running testrig: the builder image's, or the developer's.

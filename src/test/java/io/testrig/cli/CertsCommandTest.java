@@ -34,7 +34,7 @@ class CertsCommandTest {
     assertEquals(
         "testrig: "
             + rig
-            + ": certs.issue.db.dns[0]: 'no spaces please' is not a DNS name (letters, digits, -"
+            + ":3: certs.issue.db.dns[0]: 'no spaces please' is not a DNS name (letters, digits, -"
             + " and _)\n",
         cli.err());
     assertFalse(Files.exists(runDir));

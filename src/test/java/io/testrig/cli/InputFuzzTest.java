@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 7, "Proof": mutated example rig files through {@code validate}, {@code render} and {@code
  * certs}, and mutated JUnit XML through {@code report merge}, in process. For every case: exit 0 or
- * 2 (merge: 0, 1 or 2; never 5 or 70 for input), exactly one stderr line on an error, no hang
+ * 2 (merge: 0, 1 or 2; never 5 or 70 for input), one stderr line per problem on an error, no hang
  * ({@link #CASE_TIMEOUT}), and no file written outside the run directory or the output path.
  *
  * <p>Seeded, so a failure repeats: the message names the case's seed and its input. The counts keep
@@ -276,12 +276,15 @@ class InputFuzzTest {
     assertMixed(outcomes, JUNIT_CASES);
   }
 
-  /** An error is exactly one stderr line; a success or a merge of bad input at most one. */
+  /**
+   * An error is one stderr line per problem (validate reports every problem it finds, issue 9),
+   * each {@code testrig: ...}; a success or a merge of bad input at most one line.
+   */
   private static void assertStderr(Result res, String what) {
     long lines = res.err.lines().count();
     if (res.code == 2) {
-      assertEquals(1, lines, what);
-      assertTrue(res.err.startsWith("testrig: "), what);
+      assertTrue(lines >= 1, what);
+      assertTrue(res.err.lines().allMatch(l -> l.startsWith("testrig: ")), what);
     } else {
       assertTrue(lines <= 1, what);
     }

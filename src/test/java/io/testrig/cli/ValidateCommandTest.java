@@ -52,6 +52,6 @@ class ValidateCommandTest {
     assertEquals(1, cli.err().lines().count());
     cli.clear();
     assertEquals(2, run("--stacktrace", "validate", "-f", rig.toString()));
-    assertTrue(cli.err().contains("at io.testrig.rig.RigLoader.load"), cli.err());
+    assertTrue(cli.err().contains("at io.testrig.rig.RigLoader.read"), cli.err());
   }
 }

@@ -15,6 +15,7 @@ import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
 import io.testrig.rig.Rig;
+import io.testrig.support.EngineExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -25,25 +26,22 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Stacks on the real engine with real compose. Every test checks that nothing is left. */
 class StackIT {
+  @RegisterExtension static final EngineExtension ENGINE = new EngineExtension();
+
   static Engine engine;
   @TempDir Path dir;
 
   @BeforeAll
   static void connect() {
-    engine = Engine.connect(Duration.ofSeconds(30));
+    engine = ENGINE.engine();
     ItSupport.ensureImage();
-  }
-
-  @AfterAll
-  static void close() {
-    engine.close();
   }
 
   private StackOptions opts(String name) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.testrig.core.Exec;
+import io.testrig.support.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,27 +235,21 @@ class CiTemplatesTest {
               .asText();
       List<String> args = recordArgs(dir, line, rig);
       assertEquals("ci", args.get(0));
-      java.io.StringWriter out = new java.io.StringWriter();
-      java.io.StringWriter err = new java.io.StringWriter();
       Path child = dir.resolve("testrig-pipeline.yml");
       Files.deleteIfExists(child);
       List<String> run = new ArrayList<>(args);
       run.set(run.indexOf("testrig-pipeline.yml"), child.toString());
-      int code =
-          io.testrig.cli.Main.run(
-              run.toArray(String[]::new),
-              new java.io.PrintWriter(out, true),
-              new java.io.PrintWriter(err, true));
+      Cli.Result r = Cli.exec(run);
+      int code = r.code();
+      String err = r.err();
       if (matrix.contains("pg17")) {
-        assertEquals(2, code, err.toString());
+        assertEquals(2, code, err);
         assertTrue(
-            err.toString()
-                .contains("unknown matrix config 'pg17' (valid: all, pg=15,tls=v12 (15-v12)"),
-            err.toString());
+            err.contains("unknown matrix config 'pg17' (valid: all, pg=15,tls=v12 (15-v12)"), err);
         assertFalse(Files.exists(child));
         continue;
       }
-      assertEquals(0, code, err.toString());
+      assertEquals(0, code, err);
       Exec.Result v = validate(List.of(child));
       assertEquals(0, v.exitCode(), v.stdout());
       JsonNode doc = YAML.readTree(child.toFile());

@@ -26,6 +26,22 @@ final class PkiFixture {
     return new RigLoader().parse(Path.of("testrig.yml"), "certs:\n" + yaml.indent(2)).certs();
   }
 
+  /**
+   * The {@code certs:} section read by Jackson alone, without the rig loader's rules: a spec as a
+   * caller other than the loader could hand to {@link Pki}.
+   */
+  static CertsSpec unchecked(String yaml) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper(
+              new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .setPropertyNamingStrategy(
+              com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+          .readValue(yaml, CertsSpec.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   String secret(String path) {
     return secrets.computeIfAbsent(
         path,

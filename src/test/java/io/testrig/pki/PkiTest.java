@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
+import io.testrig.rig.CertsSpec;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -329,6 +330,11 @@ class PkiTest {
     assertFalse(r.toString().contains(db.get("keystore_password")));
   }
 
+  /**
+   * One set of certificate rules (issue 9, item 6): the rig loader names file and line, and the
+   * PKI, handed a spec that never went through the loader, refuses it with the same rule's words
+   * before it makes a key or a file.
+   */
   @Test
   void badInputNamesTheKeyAndLeavesNothingBehind() {
     Map<String, String> cases =
@@ -343,14 +349,22 @@ class PkiTest {
             "certs.issue.db.common_name: must be 1 to 64 characters");
     cases.forEach(
         (yaml, message) -> {
+          TestrigException loaded =
+              assertThrows(TestrigException.class, () -> PkiFixture.spec(yaml), yaml);
+          assertEquals(ExitCode.BAD_INPUT, loaded.exitCode());
+          assertEquals("testrig.yml:2: " + message, loaded.getMessage());
+          CertsSpec unchecked = PkiFixture.unchecked(yaml);
           TestrigException e =
-              assertThrows(TestrigException.class, () -> pki.issue(yaml, dir), yaml);
+              assertThrows(
+                  TestrigException.class,
+                  () -> pki.issue(unchecked, dir, java.time.Instant.now()),
+                  yaml);
           assertEquals(ExitCode.BAD_INPUT, e.exitCode());
           assertEquals(message, e.getMessage());
           assertFalse(Files.exists(dir.resolve("certs")), yaml);
-          TestrigException checked =
-              assertThrows(TestrigException.class, () -> Pki.check(PkiFixture.spec(yaml)));
-          assertEquals(message, checked.getMessage());
+          assertEquals(
+              message,
+              assertThrows(TestrigException.class, () -> Pki.check(unchecked)).getMessage());
         });
     assertTrue(pki.secrets.isEmpty(), "no secret generated for bad input");
   }

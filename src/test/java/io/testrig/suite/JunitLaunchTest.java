@@ -52,7 +52,8 @@ class JunitLaunchTest {
 
   @Test
   void aMissingClasspathEntryIsBadInputNamingIt() {
-    SuiteSpec spec = Suites.named("jvm").junit(List.of("build/classes"), null, true).build();
+    SuiteSpec.Jvm spec =
+        (SuiteSpec.Jvm) Suites.named("jvm").junit(List.of("build/classes"), null, true).build();
     TestrigException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             TestrigException.class, () -> JunitLaunch.classpath(spec, tmp));

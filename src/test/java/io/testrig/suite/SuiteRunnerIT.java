@@ -14,6 +14,7 @@ import io.testrig.core.Redactor;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Labels;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.support.EngineExtension;
 import io.testrig.support.Suites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Suites against the real engine: every fault the issue lists, and the three kinds of suite. */
@@ -38,6 +39,8 @@ class SuiteRunnerIT {
   static final String BASE = "debian:trixie-slim";
   static final String JRE_IMAGE = "testrig-suite-it-jre:1";
   static final String SECRET = "Zq8sEcReT-vAlUe-42xY";
+  @RegisterExtension static final EngineExtension ENGINE = new EngineExtension();
+
   static Engine engine;
   static DockerClient docker;
 
@@ -49,13 +52,8 @@ class SuiteRunnerIT {
 
   @BeforeAll
   static void connect() {
-    engine = Engine.connect(Duration.ofSeconds(10));
+    engine = ENGINE.engine();
     docker = DockerClients.of(engine);
-  }
-
-  @AfterAll
-  static void disconnect() {
-    engine.close();
   }
 
   @BeforeEach

@@ -41,21 +41,8 @@ class SuiteRunnerTest {
     assertEquals("suites.e2e.service: needs a compose stack (stack.files)", e.getMessage());
   }
 
-  @Test
-  void serviceSuiteTakesItsMemoryLimitFromCompose() {
-    SuiteSpec spec = Suites.named("e2e").service("tests").memory("64m").build();
-    TestrigException e =
-        refused(spec, target(new SuiteTarget.Compose(List.of("docker", "compose"), tmp, null)));
-    assertEquals(
-        "suites.e2e.memory: set mem_limit on compose service 'tests' instead", e.getMessage());
-  }
-
-  @Test
-  void junitSuiteTakesNoCommand() {
-    SuiteSpec spec =
-        Suites.named("jvm").image("img").command("java").junit(List.of(), null, null).build();
-    assertTrue(refused(spec, target(null)).getMessage().startsWith("suites.jvm.command: "));
-  }
+  // A service suite's memory and a JVM suite's command are refused where the rig file is read
+  // (rig.SuiteSpecTest): the suite kinds cannot hold them.
 
   @Test
   void containerSuiteWithoutEngineIsEngineUnavailable() {

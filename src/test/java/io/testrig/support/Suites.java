@@ -1,13 +1,13 @@
 package io.testrig.support;
 
 import io.testrig.rig.SuiteSpec;
-import io.testrig.rig.SuiteSpec.JunitSpec;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Builds {@link SuiteSpec} records for tests, naming only what a test cares about; the rest stays
- * null, so the record's own defaults apply (reports {@code /reports}, timeout 30m).
+ * Builds {@link SuiteSpec} kinds for tests from the keys a rig file would give, naming only what a
+ * test cares about; the rest stays null, so the records' own defaults apply (reports {@code
+ * /reports}, timeout 30m). The kind follows the rig file's rules ({@code rig.SuiteYaml}).
  *
  * <pre>{@code
  * SuiteSpec s = Suites.named("api").image("busybox").command("sh", "-c", "true").build();
@@ -21,7 +21,8 @@ public final class Suites {
   private String reports;
   private Duration timeout;
   private String memory;
-  private JunitSpec junit;
+  private SuiteSpec.Junit junit;
+  private boolean local;
 
   private Suites(String name) {
     this.name = name;
@@ -66,17 +67,22 @@ public final class Suites {
     return this;
   }
 
-  public Suites junit(JunitSpec j) {
-    junit = j;
+  /** A JVM suite: the console launcher with {@code classpath} and {@code select}. */
+  public Suites junit(List<String> classpath, List<String> select, Boolean local) {
+    junit = new SuiteSpec.Junit(classpath, select);
+    this.local = Boolean.TRUE.equals(local);
     return this;
   }
 
-  /** A JVM suite: the console launcher with {@code classpath} and {@code select}. */
-  public Suites junit(List<String> classpath, List<String> select, Boolean local) {
-    return junit(new JunitSpec(classpath, select, local));
-  }
-
   public SuiteSpec build() {
-    return new SuiteSpec(name, service, image, command, reports, timeout, memory, junit);
+    if (service != null) {
+      return new SuiteSpec.ComposeService(name, service, command, reports, timeout);
+    }
+    if (junit == null) {
+      return new SuiteSpec.Image(name, image, command, reports, timeout, memory);
+    }
+    return image == null || local
+        ? new SuiteSpec.LocalJvm(name, junit, timeout)
+        : new SuiteSpec.JvmInContainer(name, image, junit, reports, timeout, memory);
   }
 }

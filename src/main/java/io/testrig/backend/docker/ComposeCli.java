@@ -46,6 +46,14 @@ public final class ComposeCli implements ComposeBackend {
     exec.env("COMPOSE_PROGRESS", "plain");
   }
 
+  /**
+   * The compose steps of {@code project} without an engine connection: {@code config} needs only
+   * the CLI (the validation pass, issue 9, asks it before anything starts).
+   */
+  public static ComposeBackend withoutEngine(ComposeProject project) {
+    return new ComposeCli(project);
+  }
+
   /** The command prefix: binary, project name, files, env files; append profiles and a verb. */
   @Override
   public List<String> command() {

@@ -1,0 +1,92 @@
+package io.testrig.compose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.testrig.backend.ComposeBackend;
+import io.testrig.core.Exec;
+import io.testrig.core.Redactor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code docker compose config --format json} for the validation pass (issue 9, item 5): compose's
+ * own loading and checks, with every profile enabled, without an engine and without creating
+ * anything. testrig never parses compose YAML itself.
+ */
+public final class ComposeConfig {
+  /** The project name the check runs under; it only shapes default network names. */
+  public static final String PROJECT = "testrig-validate";
+
+  /**
+   * What compose made of the files.
+   *
+   * @param rejection compose's first error line when it rejected them, else null
+   * @param profiles every service and the profiles it belongs to (empty: always on)
+   * @param dependsOn every service and the services its {@code depends_on} names
+   * @param hostnames every name a container answers to on the stack's networks: service names,
+   *     network aliases, {@code hostname} and {@code container_name}
+   */
+  public record Resolved(
+      String rejection,
+      Map<String, List<String>> profiles,
+      Map<String, Set<String>> dependsOn,
+      Set<String> hostnames) {
+    public boolean accepted() {
+      return rejection == null;
+    }
+
+    public Set<String> services() {
+      return profiles.keySet();
+    }
+
+    /** Every profile some service belongs to. */
+    public Set<String> allProfiles() {
+      Set<String> all = new LinkedHashSet<>();
+      profiles.values().forEach(all::addAll);
+      return all;
+    }
+  }
+
+  private ComposeConfig() {}
+
+  /**
+   * Asks {@code compose} (no engine needed) for its model of the project, with every profile
+   * enabled; {@code redactor} masks its error output.
+   */
+  public static Resolved resolve(ComposeBackend compose, Redactor redactor) {
+    Exec.Result r = compose.config(StackService.CONFIG_TIMEOUT);
+    if (!r.ok()) {
+      return new Resolved(
+          StackService.firstLine(redactor.redact(r.stderr())), Map.of(), Map.of(), Set.of());
+    }
+    ComposeModel model = ComposeModel.parse(r.stdout());
+    Map<String, List<String>> profiles = new LinkedHashMap<>();
+    Map<String, Set<String>> deps = new LinkedHashMap<>();
+    Set<String> hostnames = new LinkedHashSet<>();
+    for (String s : model.services()) {
+      hostnames.addAll(names(s, model.service(s)));
+      List<String> ps = new ArrayList<>();
+      for (JsonNode p : model.service(s).path("profiles")) {
+        ps.add(p.asText());
+      }
+      profiles.put(s, List.copyOf(ps));
+      deps.put(s, Set.copyOf(model.dependsOn(s).keySet()));
+    }
+    return new Resolved(null, profiles, deps, hostnames);
+  }
+
+  private static Set<String> names(String service, JsonNode s) {
+    Set<String> out = new LinkedHashSet<>();
+    out.add(service);
+    for (String key : List.of("hostname", "container_name")) {
+      if (s.path(key).isTextual()) {
+        out.add(s.path(key).asText());
+      }
+    }
+    s.path("networks").forEach(n -> n.path("aliases").forEach(a -> out.add(a.asText())));
+    return out;
+  }
+}

@@ -1,0 +1,124 @@
+package io.testrig.validate;
+
+import io.testrig.backend.ComposeProject;
+import io.testrig.backend.docker.ComposeCli;
+import io.testrig.compose.ComposeConfig;
+import io.testrig.core.ExitCode;
+import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
+import io.testrig.rig.Problem;
+import io.testrig.rig.Problems;
+import io.testrig.rig.Rig;
+import io.testrig.rig.RigLoader;
+import io.testrig.secrets.RunDir;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one validation pass (issue 9, item 5) that {@code validate}, {@code run} and {@code up} start
+ * with: the rig file's model rules, then {@link #RULES} (files, then compose's view of the stack).
+ * Every problem is collected and reported at once, one line each, exit 2, before anything exists:
+ * no run directory, no container, network or volume. Compose is asked with {@code docker compose
+ * config}, which needs the CLI but no engine.
+ */
+public final class Validation {
+  /**
+   * The rules that read files or ask compose, in order. A new rule is one class here; a rule over
+   * the model alone goes in {@code rig.RigValidator.RULES} (docs/development.md).
+   */
+  static final List<Rule> RULES =
+      List.of(
+          new FileRules.ComposeFiles(),
+          new FileRules.EnvFiles(),
+          new FileRules.JunitFiles(),
+          new ComposeRules.SuiteServices(),
+          new ComposeRules.Profiles(),
+          new ComposeRules.StackServices());
+
+  private Validation() {}
+
+  /**
+   * Loads {@code file} and runs every check.
+   *
+   * @param runDir the {@code --run-dir} override, for {@code ${TESTRIG_RUN_DIR}} (not created)
+   * @param env the environment testrig runs with
+   * @return the rig, valid
+   * @throws TestrigException exit 2 with one line per problem; exit 3 when the stack needs compose
+   *     and none is installed (and nothing else is wrong)
+   */
+  public static Rig load(Path file, Path runDir, Map<String, String> env) {
+    RigLoader.Checked checked = new RigLoader().check(file);
+    Rig rig = checked.rig();
+    Problems out = new Problems();
+    Rule.Subject plain = new Rule.Subject(rig, env, null);
+    RULES.stream().filter(r -> !r.needsCompose()).forEach(r -> r.check(plain, out));
+    TestrigException noCompose = null;
+    if (composeCheckable(rig, checked.problems(), out)) {
+      try {
+        compose(rig, runDir, env, out);
+      } catch (TestrigException e) {
+        if (e.exitCode() != ExitCode.ENGINE_UNAVAILABLE) {
+          throw e;
+        }
+        noCompose = e;
+      }
+    }
+    List<Problem> all = new ArrayList<>(checked.problems());
+    all.addAll(out.list());
+    if (!all.isEmpty()) {
+      List<String> lines = new ArrayList<>(checked.failure(all).lines());
+      if (noCompose != null) {
+        lines.add(file + ": stack: compose checks skipped: " + noCompose.getMessage());
+      }
+      throw new TestrigException(ExitCode.BAD_INPUT, lines);
+    }
+    if (noCompose != null) {
+      throw new TestrigException(
+          ExitCode.ENGINE_UNAVAILABLE,
+          file + ": stack: cannot check the compose files: " + noCompose.getMessage(),
+          noCompose);
+    }
+    return rig;
+  }
+
+  /** Compose can only be asked when the stack's files and env files are all there. */
+  private static boolean composeCheckable(Rig rig, List<Problem> model, Problems out) {
+    boolean modelOk =
+        model.stream()
+            .noneMatch(p -> p.key().startsWith("stack.files") || p.key().startsWith("stack.env"));
+    return !rig.stack().isEmpty()
+        && modelOk
+        && !out.hasAt("stack.files")
+        && !out.hasAt("stack.env_files");
+  }
+
+  /** {@code docker compose config}: its rejection is a problem; else the compose rules run. */
+  private static void compose(Rig rig, Path runDir, Map<String, String> env, Problems out) {
+    List<Path> files = rig.stack().files().stream().map(rig::resolve).toList();
+    List<Path> envFiles = rig.stack().envFiles().stream().map(rig::resolve).toList();
+    Redactor redactor = new Redactor();
+    ComposeProject project =
+        new ComposeProject(
+            ComposeConfig.PROJECT, files, envFiles, composeEnv(rig, runDir), redactor);
+    ComposeConfig.Resolved resolved =
+        ComposeConfig.resolve(ComposeCli.withoutEngine(project), redactor);
+    if (!resolved.accepted()) {
+      String names = String.join(", ", files.stream().map(Path::toString).toList());
+      out.add(
+          "stack.files", "docker compose config rejects " + names + ": " + resolved.rejection());
+      return;
+    }
+    Rule.Subject s = new Rule.Subject(rig, env, resolved);
+    RULES.stream().filter(Rule::needsCompose).forEach(r -> r.check(s, out));
+  }
+
+  /**
+   * The variables testrig sets for compose, as a run would: {@code TESTRIG_RUN_DIR} is the run
+   * directory's path, which is not created (compose does not look at bind sources here).
+   */
+  static Map<String, String> composeEnv(Rig rig, Path runDir) {
+    return Map.of("TESTRIG_RUN_DIR", RunDir.locate(rig, runDir, null).path().toString());
+  }
+}
