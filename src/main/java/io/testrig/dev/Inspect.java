@@ -1,12 +1,15 @@
 package io.testrig.dev;
 
 import io.testrig.compose.ProjectCompose;
+import io.testrig.core.Exec;
 import io.testrig.core.MaskingWriter;
 import io.testrig.core.Redactor;
+import io.testrig.core.TestrigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,17 +37,29 @@ public final class Inspect {
       Redactor redactor,
       PrintWriter out,
       PrintWriter err) {
-    List<String> args = new ArrayList<>(List.of("exec"));
-    if (!tty) {
-      args.add("-T");
+    List<String> cmd;
+    if (tty) {
+      // compose gives no TTY when its stdout is not a terminal, and here it is the masking pipe;
+      // the docker CLI only needs the terminal on stdin (`docker exec -it`).
+      cmd = new ArrayList<>(List.of("docker", "exec", "-it", container(compose, service)));
+    } else {
+      cmd = compose.command(List.of("exec", "-T", service));
     }
-    args.add(service);
-    args.addAll(command.isEmpty() ? SHELL : command);
+    cmd.addAll(command.isEmpty() ? SHELL : command);
     return compose.exec().stream(
-        compose.command(args),
-        new MaskingWriter(out, redactor, tty),
-        new MaskingWriter(err, redactor, tty),
-        true);
+        cmd, new MaskingWriter(out, redactor, tty), new MaskingWriter(err, redactor, tty), true);
+  }
+
+  /** The running container of {@code service} ({@code compose ps -q}); exit 2 when none. */
+  private static String container(ProjectCompose compose, String service) {
+    Exec e = compose.exec();
+    Exec.Result r = e.run(compose.command(List.of("ps", "-q", service)), Duration.ofSeconds(60));
+    String id = r.ok() ? r.stdout().strip().split("\\s+")[0] : "";
+    if (id.isEmpty()) {
+      throw TestrigException.badInput(
+          "service '" + service + "' of " + compose.project() + " has no running container");
+    }
+    return id;
   }
 
   /** {@code docker compose logs} of the services (all when empty), masked line by line. */

@@ -203,7 +203,7 @@ class DevLoopIT {
           run.out().contains("kept stack " + project + " and run directory " + runDir), run.out());
       String xml = Files.readString(artifacts.resolve("junit.xml"));
       assertTrue(xml.contains("kept stack " + project), "the report says it was kept: " + xml);
-      assertTrue(xml.contains("name=\"stack up: postgres\""), xml);
+      assertTrue(xml.contains("name=\"stack up: postgres"), xml);
       assertEquals(1, containers(project), "the stack is still up");
       assertTrue(Files.isRegularFile(runDir.resolve("config.json")), "and its secrets");
       Out gc = inProcess("gc", "--project", project);
