@@ -6,23 +6,32 @@
 # never rebuild each other's work. Compose does not rebuild an image that exists: run this after
 # changing anything under images/.
 #
-# Usage: examples/build-images.sh [compose build options, e.g. --no-cache or --pull]
-# Tags:  testrig-example/postgres:17, testrig-example/python:trixie, testrig-example/nginx:trixie
+# Usage: examples/build-images.sh [compose build options, e.g. --no-cache] [image ...]
+#   image: postgres, postgres15, python, nginx, jre (default: all)
+# Tags:  testrig-example/postgres:17, testrig-example/postgres:15 (bookworm's PostgreSQL),
+#        testrig-example/python:trixie, testrig-example/nginx:trixie, testrig-example/jre:trixie
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-base=debian:trixie-slim
 
-if ! docker image inspect "$base" >/dev/null 2>&1; then
-  # Pulls it when a registry answers, otherwise builds it with mmdebstrap + docker import.
-  echo "build-images: $base missing; providing it with scripts/setup-engine.sh" >&2
-  "$here/../scripts/setup-engine.sh"
-fi
+options=() services=()
+for a in "$@"; do
+  case "$a" in -*) options+=("$a") ;; *) services+=("$a") ;; esac
+done
+[ ${#services[@]} -gt 0 ] || services=(postgres postgres15 python nginx jre)
 
-for service in postgres python nginx; do
+for base in debian:trixie-slim debian:bookworm-slim; do
+  if ! docker image inspect "$base" >/dev/null 2>&1; then
+    # Pulls it when a registry answers, otherwise builds it with mmdebstrap + docker import.
+    echo "build-images: $base missing; providing it with scripts/setup-engine.sh" >&2
+    "$here/../scripts/setup-engine.sh"
+  fi
+done
+
+for service in "${services[@]}"; do
   start=$(date +%s.%N)
   log=$(mktemp)
-  if ! docker compose -p testrig-example-images -f "$here/images/compose.yml" build "$@" "$service" \
+  if ! docker compose -p testrig-example-images -f "$here/images/compose.yml" build ${options[@]+"${options[@]}"} "$service" \
       >"$log" 2>&1; then
     echo "build-images: building $service failed:" >&2
     cat "$log" >&2

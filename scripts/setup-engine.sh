@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provides what testrig's demo and integration tests need on a Debian host:
-# a running Docker engine, the Compose v2 CLI plugin, and a local debian:trixie-slim base image.
+# a running Docker engine, the Compose v2 CLI plugin, and local debian:trixie-slim and
+# debian:bookworm-slim base images.
 # Leaves a user's existing Docker untouched: it installs nothing when an engine already answers
 # and `docker compose version` works. Trixie packages come from the host's own Debian mirror
 # (scripts/debian-mirror.sh; TESTRIG_DEBIAN_MIRROR overrides it).
@@ -63,16 +64,20 @@ if ! compose_ok; then
 fi
 log "$(docker compose version)"
 
-# 3. Base image: no registry here, so build debian:trixie-slim from the Debian mirror unless present or pullable.
-if ! docker image inspect debian:trixie-slim >/dev/null 2>&1; then
-  if ! timeout 60 docker pull -q debian:trixie-slim >/dev/null 2>&1; then
-    command -v mmdebstrap >/dev/null || apt_install mmdebstrap
-    mirror=$("$here/debian-mirror.sh")
-    log "building debian:trixie-slim with mmdebstrap from $mirror"
-    tmp=$(mktemp -d)
-    mmdebstrap --quiet --variant=minbase trixie "$tmp/rootfs.tar" "$mirror"
-    docker import "$tmp/rootfs.tar" debian:trixie-slim >/dev/null
-    rm -rf "$tmp"
+# 3. Base images: no registry here, so build debian:<suite>-slim from the Debian mirror unless
+#    present or pullable. trixie is the base of every local image; bookworm only of the example
+#    image testrig-example/postgres:15 (examples/version-matrix: PostgreSQL 15 is bookworm's).
+for suite in trixie bookworm; do
+  if ! docker image inspect "debian:$suite-slim" >/dev/null 2>&1; then
+    if ! timeout 60 docker pull -q "debian:$suite-slim" >/dev/null 2>&1; then
+      command -v mmdebstrap >/dev/null || apt_install mmdebstrap
+      mirror=$("$here/debian-mirror.sh")
+      log "building debian:$suite-slim with mmdebstrap from $mirror"
+      tmp=$(mktemp -d)
+      mmdebstrap --quiet --variant=minbase "$suite" "$tmp/rootfs.tar" "$mirror"
+      docker import "$tmp/rootfs.tar" "debian:$suite-slim" >/dev/null
+      rm -rf "$tmp"
+    fi
   fi
-fi
-log "base image debian:trixie-slim ready"
+  log "base image debian:$suite-slim ready"
+done

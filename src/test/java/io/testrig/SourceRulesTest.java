@@ -61,8 +61,8 @@ class SourceRulesTest {
    * What {@code cli} may use of testrig: commands only parse options and print (issue 8, item 3),
    * so they reach the work through the services in {@code run} and value types, never the compose
    * or engine internals ({@code Stack}, {@code Reaper}, {@code Bringup}, {@code StackService},
-   * ...). The engine is reached only through {@code EngineOptions}' start policy.
-   * docs/development.md lists the same set.
+   * ...). The engine is reached only through {@code EngineOptions}' start policy, validation
+   * through its one entry point. docs/development.md lists the same set.
    */
   static final Set<String> CLI_MAY_USE =
       Set.of(

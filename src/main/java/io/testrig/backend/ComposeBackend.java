@@ -16,8 +16,12 @@ public interface ComposeBackend {
   /** Builds the named services with the given profiles enabled. */
   Exec.Result build(List<String> profiles, List<String> services, Duration timeout);
 
-  /** Creates every container, network and volume of the enabled profiles, starting nothing. */
-  Exec.Result create(List<String> profiles, Duration timeout);
+  /**
+   * Creates every container, network and volume of the enabled profiles, starting nothing; with
+   * {@code only} non-empty, exactly those services (no dependencies): what a flag switched off is
+   * never created (issue 9, item 2).
+   */
+  Exec.Result create(List<String> profiles, List<String> only, Duration timeout);
 
   /** The command prefix (binary, project name, files, env files) for verbs run outside. */
   List<String> command();

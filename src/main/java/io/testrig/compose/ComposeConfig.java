@@ -28,12 +28,15 @@ public final class ComposeConfig {
    * @param dependsOn every service and the services its {@code depends_on} names
    * @param hostnames every name a container answers to on the stack's networks: service names,
    *     network aliases, {@code hostname} and {@code container_name}
+   * @param hardDependsOn every service and the services it hard-depends on ({@code depends_on}
+   *     without {@code required: false})
    */
   public record Resolved(
       String rejection,
       Map<String, List<String>> profiles,
       Map<String, Set<String>> dependsOn,
-      Set<String> hostnames) {
+      Set<String> hostnames,
+      Map<String, List<String>> hardDependsOn) {
     public boolean accepted() {
       return rejection == null;
     }
@@ -60,11 +63,16 @@ public final class ComposeConfig {
     Exec.Result r = compose.config(StackService.CONFIG_TIMEOUT);
     if (!r.ok()) {
       return new Resolved(
-          StackService.firstLine(redactor.redact(r.stderr())), Map.of(), Map.of(), Set.of());
+          StackService.firstLine(redactor.redact(r.stderr())),
+          Map.of(),
+          Map.of(),
+          Set.of(),
+          Map.of());
     }
     ComposeModel model = ComposeModel.parse(r.stdout());
     Map<String, List<String>> profiles = new LinkedHashMap<>();
     Map<String, Set<String>> deps = new LinkedHashMap<>();
+    Map<String, List<String>> hard = new LinkedHashMap<>();
     Set<String> hostnames = new LinkedHashSet<>();
     for (String s : model.services()) {
       hostnames.addAll(names(s, model.service(s)));
@@ -74,8 +82,9 @@ public final class ComposeConfig {
       }
       profiles.put(s, List.copyOf(ps));
       deps.put(s, Set.copyOf(model.dependsOn(s).keySet()));
+      hard.put(s, Disabled.hardDependencies(model, s));
     }
-    return new Resolved(null, profiles, deps, hostnames);
+    return new Resolved(null, profiles, deps, hostnames, hard);
   }
 
   private static Set<String> names(String service, JsonNode s) {

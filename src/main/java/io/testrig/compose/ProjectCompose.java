@@ -64,6 +64,13 @@ public final class ProjectCompose {
     return new ProjectCompose(backend, project, e, redactor, all, envFiles);
   }
 
+  /** The same project with more environment for compose (interpolation of the rig's values). */
+  public ProjectCompose withEnv(Map<String, String> more) {
+    Map<String, String> e = new LinkedHashMap<>(env);
+    e.putAll(more);
+    return new ProjectCompose(backend, project, e, redactor, files, envFiles);
+  }
+
   public String project() {
     return project;
   }

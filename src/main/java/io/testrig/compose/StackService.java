@@ -46,6 +46,15 @@ public final class StackService {
   private StackService() {}
 
   public static Stack up(Engine engine, Rig rig, StackOptions opts) {
+    return up(engine, rig, opts, Map.of());
+  }
+
+  /**
+   * As {@link #up(Engine, Rig, StackOptions)}, with {@code disabled} services (service → why, from
+   * {@link io.testrig.rig.Switches}) left out of the stack and reported as skipped ({@link
+   * Disabled}).
+   */
+  public static Stack up(Engine engine, Rig rig, StackOptions opts, Map<String, String> disabled) {
     StackSpec spec = rig.stack();
     String where = rig.file() == null ? "testrig.yml" : rig.file().toString();
     List<Path> files = composeFiles(rig, where);
@@ -64,7 +73,8 @@ public final class StackService {
     ComposeProject plain = new ComposeProject(project, files, envFiles, env, opts.redactor());
     ComposeModel model = preflight(engine.backend(), plain);
     checkServices(model, spec, where);
-    List<String> enabled = model.enabledServices(spec.profiles());
+    List<String> byProfiles = model.enabledServices(spec.profiles());
+    List<String> enabled = Disabled.enabled(model, byProfiles, disabled, where);
 
     LabelOverride override =
         LabelOverride.write(opts.stateDir(), project, model.labelOverride(labels));
@@ -75,8 +85,18 @@ public final class StackService {
     }
     try {
       build(compose, spec, opts.redactor());
-      create(engine.backend(), compose, model, enabled, spec, opts.redactor());
-      List<ServiceStatus> statuses = bringUp(engine, project, model, enabled, spec, opts);
+      if (!enabled.isEmpty()) { // with every service disabled, `up` naming none would make all
+        List<String> only = disabled.isEmpty() ? List.of() : enabled;
+        create(engine.backend(), compose, model, enabled, only, spec, opts.redactor());
+      }
+      List<ServiceStatus> statuses =
+          Disabled.withDisabled(
+              model,
+              bringUp(engine, project, model, enabled, spec, opts),
+              byProfiles,
+              disabled,
+              opts.progress(),
+              stack.logsDir());
       stack.services(statuses);
       failOnFailedService(stack, statuses);
       return stack;
@@ -244,9 +264,10 @@ public final class StackService {
       ComposeBackend compose,
       ComposeModel model,
       List<String> enabled,
+      List<String> only,
       StackSpec spec,
       Redactor redactor) {
-    Exec.Result created = compose.create(spec.profiles(), CREATE_TIMEOUT);
+    Exec.Result created = compose.create(spec.profiles(), only, CREATE_TIMEOUT);
     if (!created.ok()) {
       throw new StackFailedException(
           createFailure(backend, model, enabled, redactor.redact(created.stderr())),

@@ -7,6 +7,7 @@ import io.testrig.core.Exec;
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
 import io.testrig.pki.IssuedContext;
+import io.testrig.rig.ConfigShape;
 import io.testrig.rig.Rig;
 import io.testrig.rig.StackSpec;
 import io.testrig.secrets.SecretStore;
@@ -64,6 +65,8 @@ public final class Reload {
             ? Map.of()
             : IssuedContext.read(rig.certs(), t.dir().certsDir(), store::secret);
     Map<String, Object> values = Values.resolve(rig, store, Map.of(), set, env);
+    // Compose interpolates the rig's values as up set them (TESTRIG_VALUE_<PATH>).
+    Map<String, String> composeEnv = ConfigShape.of(rig, dir, values).composeEnv();
     TemplateRenderer.render(rig, t.dir(), store, values, extra);
     store.save();
     Map<String, String> after = hashes(dir);
@@ -81,7 +84,7 @@ public final class Reload {
       return new Result(changed, Map.of());
     }
     Map<String, List<String>> byService =
-        mounts(compose.withFiles(files(rig), envFiles(rig), dir), dir, changed);
+        mounts(compose.withEnv(composeEnv).withFiles(files(rig), envFiles(rig), dir), dir, changed);
     Map<String, String> actions = act(rig.stack(), compose, byService, out);
     return new Result(changed, actions);
   }

@@ -61,6 +61,11 @@ public record Rig(
     return d == null ? "testrig" : d.toString();
   }
 
+  /** The same rig with another stack section (the profiles a config's flags switched on). */
+  public Rig withStack(StackSpec s) {
+    return new Rig(name, values, templates, secrets, certs, s, suites, matrix, file);
+  }
+
   Rig withFile(Path f) {
     return new Rig(name, values, templates, secrets, certs, stack, suites, matrix, f);
   }

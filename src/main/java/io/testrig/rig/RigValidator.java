@@ -56,7 +56,9 @@ final class RigValidator {
           (rig, out) -> CertRules.check(rig.certs(), out),
           RigValidator::stack,
           RigValidator::suites,
-          RigValidator::matrix);
+          RigValidator::matrix,
+          // Conditions and value names for compose (issue 9, items 1-3).
+          (rig, out) -> ShapeRules.check(rig).forEach(f -> out.add(f.path(), f.what())));
 
   private RigValidator() {}
 

@@ -16,7 +16,9 @@ import java.util.Map;
  * @param build services to build before start
  * @param timeout default per-service readiness timeout (e.g. {@code 120s}, {@code 2m})
  * @param gracefulStop stop containers gracefully before removal (default: kill, faster)
- * @param services per-service readiness settings
+ * @param services per-service readiness settings and switches
+ * @param profilesIf compose profiles enabled only in the configs where a {@link Condition} holds,
+ *     profile → condition (docs/rig-file.md, "Flags that switch services")
  */
 public record StackSpec(
     List<String> files,
@@ -26,9 +28,10 @@ public record StackSpec(
     List<String> build,
     Duration timeout,
     Boolean gracefulStop,
-    Map<String, ServiceSpec> services) {
+    Map<String, ServiceSpec> services,
+    Map<String, String> profilesIf) {
   public static final StackSpec NONE =
-      new StackSpec(null, null, null, null, null, null, null, null);
+      new StackSpec(null, null, null, null, null, null, null, null, null);
 
   public StackSpec {
     files = files == null ? List.of() : files;
@@ -38,6 +41,13 @@ public record StackSpec(
     timeout = timeout == null ? Duration.ofSeconds(120) : timeout;
     gracefulStop = gracefulStop != null && gracefulStop;
     services = services == null ? Map.of() : services;
+    profilesIf = profilesIf == null ? Map.of() : profilesIf;
+  }
+
+  /** The same stack with these profiles enabled (the rig's plus those a condition enabled). */
+  public StackSpec withProfiles(List<String> active) {
+    return new StackSpec(
+        files, project, active, envFiles, build, timeout, gracefulStop, services, profilesIf);
   }
 
   public boolean isEmpty() {
@@ -47,11 +57,13 @@ public record StackSpec(
   /**
    * @param probe how to tell the service is ready when it has no healthcheck
    * @param timeout readiness timeout for this service
+   * @param enabledIf a {@link Condition}: the service starts only in the configs where it holds;
+   *     elsewhere it is left out and reported as "disabled by features.cache=false"
    * @param reload what {@code testrig reload} does when the service's rendered files changed: a
    *     signal name ({@code SIGHUP}, {@code SIGUSR1}, ...) sent with {@code docker compose kill
    *     -s}, or {@code restart}; null: nothing, it only says so
    */
-  public record ServiceSpec(ProbeSpec probe, Duration timeout, String reload) {}
+  public record ServiceSpec(ProbeSpec probe, Duration timeout, String enabledIf, String reload) {}
 
   /**
    * How to tell a service without a healthcheck is ready: the closed set of probe kinds, written in

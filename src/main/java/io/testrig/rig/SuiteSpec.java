@@ -22,6 +22,12 @@ public sealed interface SuiteSpec {
   /** How long the suite may run; default 30m. */
   Duration timeout();
 
+  /**
+   * A {@link Condition} ({@code when:}): the suite runs only in the configs where it holds and is
+   * reported as skipped with the reason in the others; null runs it in every config.
+   */
+  String when();
+
   /** Directory in the suite's container where it writes JUnit XML; null when it has none. */
   default String reports() {
     return null;
@@ -42,8 +48,18 @@ public sealed interface SuiteSpec {
    * profile), so compose applies everything it declares; memory belongs in its {@code mem_limit}.
    */
   record ComposeService(
-      String name, String service, List<String> command, String reports, Duration timeout)
+      String name,
+      String service,
+      List<String> command,
+      String reports,
+      Duration timeout,
+      String when)
       implements SuiteSpec {
+    public ComposeService(
+        String name, String service, List<String> command, String reports, Duration timeout) {
+      this(name, service, command, reports, timeout, null);
+    }
+
     public ComposeService {
       command = command == null ? List.of() : java.util.Collections.unmodifiableList(command);
       reports = reports == null ? DEFAULT_REPORTS : reports;
@@ -58,8 +74,19 @@ public sealed interface SuiteSpec {
       List<String> command,
       String reports,
       Duration timeout,
-      String memory)
+      String memory,
+      String when)
       implements SuiteSpec {
+    public Image(
+        String name,
+        String image,
+        List<String> command,
+        String reports,
+        Duration timeout,
+        String memory) {
+      this(name, image, command, reports, timeout, memory, null);
+    }
+
     public Image {
       command = command == null ? List.of() : java.util.Collections.unmodifiableList(command);
       reports = reports == null ? DEFAULT_REPORTS : reports;
@@ -77,8 +104,19 @@ public sealed interface SuiteSpec {
 
   /** {@code junit:} with {@code image:}: the launcher and the classpath copied into the image. */
   record JvmInContainer(
-      String name, String image, Junit junit, String reports, Duration timeout, String memory)
+      String name,
+      String image,
+      Junit junit,
+      String reports,
+      Duration timeout,
+      String memory,
+      String when)
       implements Jvm {
+    public JvmInContainer(
+        String name, String image, Junit junit, String reports, Duration timeout, String memory) {
+      this(name, image, junit, reports, timeout, memory, null);
+    }
+
     public JvmInContainer {
       reports = reports == null ? DEFAULT_REPORTS : reports;
       timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
@@ -86,7 +124,7 @@ public sealed interface SuiteSpec {
 
     @Override
     public Jvm withJunit(Junit j) {
-      return new JvmInContainer(name, image, j, reports, timeout, memory);
+      return new JvmInContainer(name, image, j, reports, timeout, memory, when);
     }
   }
 
@@ -94,14 +132,18 @@ public sealed interface SuiteSpec {
    * {@code junit:} without {@code image:}, or with {@code junit.local: true}: the launcher on the
    * JVM running testrig; its XML goes straight to the suite's artifact directory.
    */
-  record LocalJvm(String name, Junit junit, Duration timeout) implements Jvm {
+  record LocalJvm(String name, Junit junit, Duration timeout, String when) implements Jvm {
+    public LocalJvm(String name, Junit junit, Duration timeout) {
+      this(name, junit, timeout, null);
+    }
+
     public LocalJvm {
       timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     }
 
     @Override
     public Jvm withJunit(Junit j) {
-      return new LocalJvm(name, j, timeout);
+      return new LocalJvm(name, j, timeout, when);
     }
   }
 

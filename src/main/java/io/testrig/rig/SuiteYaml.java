@@ -13,6 +13,7 @@ import java.util.List;
  * one {@link SuiteSpec} kind. Keys that do not fit together are an error at the entry's line.
  *
  * @param junit a JVM suite: run junit-platform-console-standalone with this classpath/selection
+ * @param when a {@link Condition}: only in the configs where it holds
  */
 record SuiteYaml(
     String name,
@@ -22,7 +23,8 @@ record SuiteYaml(
     String reports,
     Duration timeout,
     String memory,
-    JunitYaml junit) {
+    JunitYaml junit,
+    String when) {
 
   /**
    * @param local run on the host JVM even when an image is given
@@ -52,16 +54,16 @@ record SuiteYaml(
   /** The kind these keys describe; {@link #kindProblem()} is null. */
   SuiteSpec toSpec() {
     if (service != null) {
-      return new SuiteSpec.ComposeService(name, service, command, reports, timeout);
+      return new SuiteSpec.ComposeService(name, service, command, reports, timeout, when);
     }
     if (junit == null) {
-      return new SuiteSpec.Image(name, image, command, reports, timeout, memory);
+      return new SuiteSpec.Image(name, image, command, reports, timeout, memory, when);
     }
     SuiteSpec.Junit j = new SuiteSpec.Junit(junit.classpath(), junit.select());
     if (image == null || Boolean.TRUE.equals(junit.local())) {
-      return new SuiteSpec.LocalJvm(name, j, timeout);
+      return new SuiteSpec.LocalJvm(name, j, timeout, when);
     }
-    return new SuiteSpec.JvmInContainer(name, image, j, reports, timeout, memory);
+    return new SuiteSpec.JvmInContainer(name, image, j, reports, timeout, memory, when);
   }
 
   /** Jackson reads the entry as written, then picks its kind. */

@@ -17,14 +17,17 @@ import io.testrig.report.JUnitReader;
 import io.testrig.report.Report;
 import io.testrig.report.TestCase;
 import io.testrig.report.TestSuite;
+import io.testrig.rig.ConfigShape;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
+import io.testrig.suite.RunView;
 import io.testrig.suite.SuiteResult;
 import io.testrig.suite.SuiteRunner;
 import io.testrig.suite.SuiteTarget;
+import io.testrig.template.Values;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +70,8 @@ final class ConfigRun {
   private volatile String wipeOutcome;
   // Held while a phase writes into the run directory; the wipe waits for it.
   private final ReentrantLock dirLock = new ReentrantLock();
+  // What this config's values switch: compose's environment, disabled services, skipped suites.
+  private volatile ConfigShape shape;
 
   /** How long an interrupt's wipe waits for a phase still writing into the run directory. */
   static final Duration WIPE_WAIT = Duration.ofSeconds(30);
@@ -165,9 +170,11 @@ final class ConfigRun {
     RunDir dir = RunDir.locate(rig, a.runDir(), null);
     try {
       // Loads config.json: every secret is masked in what the suites print.
-      SecretStore.open(rig, dir, opts.config(), redactor);
-      Map<String, String> suiteEnv = new LinkedHashMap<>();
-      suiteEnv.put("TESTRIG_RUN_DIR", dir.path().toString());
+      SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
+      shape =
+          ConfigShape.of(
+              rig, dir.path(), Values.resolve(rig, store, config.values(), opts.set(), env));
+      Map<String, String> suiteEnv = new LinkedHashMap<>(shape.composeEnv());
       Map<String, String> composeEnv = new HashMap<>(engine.environment());
       composeEnv.putAll(suiteEnv);
       List<String> profiles = new ArrayList<>();
@@ -188,7 +195,8 @@ final class ConfigRun {
               new SuiteTarget.Compose(command, rig.dir(), composeEnv),
               suiteEnv,
               labels,
-              rig.dir());
+              rig.dir(),
+              runView(dir));
       runSuites(new SuiteRunner(engine, artifacts, redactor), target, null);
     } catch (TestrigException e) {
       if (e.exitCode() != ExitCode.INTERRUPTED) {
@@ -345,6 +353,7 @@ final class ConfigRun {
     dirLock.lock();
     try {
       Prepare.Prepared p = session.prepare(opts.config(), config.values(), opts.set(), env);
+      shape = session.shape();
       out.info(
           "    run dir "
               + session.dir().path()
@@ -413,8 +422,8 @@ final class ConfigRun {
     if (rig.suites().isEmpty()) {
       return;
     }
-    Map<String, String> suiteEnv = new LinkedHashMap<>();
-    suiteEnv.put("TESTRIG_RUN_DIR", dir.path().toString());
+    Map<String, String> suiteEnv = new LinkedHashMap<>(shape.composeEnv());
+    Path view = runView(dir);
     SuiteTarget target;
     if (stack != null) {
       Map<String, String> composeEnv = new HashMap<>(engine.environment());
@@ -426,14 +435,25 @@ final class ConfigRun {
               new SuiteTarget.Compose(stack.composeCommand(), rig.dir(), composeEnv),
               suiteEnv,
               stack.labels(),
-              rig.dir());
+              rig.dir(),
+              view);
     } else {
       Map<String, String> labels = Labels.forRun(runId, ProcessHandle.current(), rig.file(), env);
-      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir());
+      target = new SuiteTarget(runId, null, null, suiteEnv, labels, rig.dir(), view);
     }
     SuiteRunner runner = new SuiteRunner(engine, artifacts, redactor);
     try (ServiceWatch watch = stack == null ? null : stack.watch()) {
       runSuites(runner, target, watch);
+    }
+  }
+
+  /** The suites' read-only view of the run directory, made while the wipe waits (dirLock). */
+  private Path runView(RunDir dir) {
+    dirLock.lock();
+    try {
+      return RunView.create(dir.path());
+    } finally {
+      dirLock.unlock();
     }
   }
 
@@ -443,6 +463,13 @@ final class ConfigRun {
         continue; // test --suite
       }
       String phase = "suite " + spec.name();
+      String skip = shape.skipReason(spec);
+      if (skip != null) {
+        // Not for this config (when:, or its service is switched off): skipped, with the reason.
+        phases.add(TestCase.skipped(TestCase.PHASE_CLASSNAME, phase, skip));
+        out.info("    " + phase + scopeSuffix() + ": " + skip);
+        continue;
+      }
       enter(phase);
       out.phaseStart(id("suite-" + spec.name()), "Running suite " + spec.name() + scopeSuffix());
       long t0 = System.nanoTime();

@@ -20,8 +20,14 @@ import java.util.Map;
 public final class Prepare {
   private Prepare() {}
 
-  /** What was made; holds no secret values except inside {@code pki}'s template context. */
-  public record Prepared(PkiResult pki, RenderResult render) {}
+  /**
+   * What was made; holds no secret values except inside {@code pki}'s template context.
+   *
+   * @param values the resolved values (no secrets: those live in the store), which shape the stack
+   *     and the suites of this config ({@link io.testrig.rig.Switches}, {@link
+   *     io.testrig.rig.ValueEnv})
+   */
+  public record Prepared(PkiResult pki, RenderResult render, Map<String, Object> values) {}
 
   /**
    * Issues the rig's certs (if any) and renders its templates with values resolved from the rig,
@@ -51,6 +57,6 @@ public final class Prepare {
     Map<String, Object> values = Values.resolve(rig, store, overlay, set, env);
     RenderResult render = TemplateRenderer.render(rig, dir, store, values, extra);
     store.save();
-    return new Prepared(pki, render);
+    return new Prepared(pki, render, values);
   }
 }

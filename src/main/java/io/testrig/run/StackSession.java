@@ -8,6 +8,7 @@ import io.testrig.compose.StackService;
 import io.testrig.core.Redactor;
 import io.testrig.engine.Engine;
 import io.testrig.engine.Reaper;
+import io.testrig.rig.ConfigShape;
 import io.testrig.rig.Rig;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
@@ -17,21 +18,25 @@ import java.util.Map;
 /**
  * The prepare-and-up path that {@code testrig up} ({@link UpService}) and {@code testrig run}
  * ({@link ConfigRun}) share: claim a run directory for its owner, issue certs and render templates
- * into it, bring the rig's stack up with {@code TESTRIG_RUN_DIR} set. One failure rule for both: a
- * stack that does not come up removes itself ({@link StackService#up}), and {@link #discard()}
- * wipes the run directory with its secrets.
+ * into it, bring the rig's stack up shaped by the config's values ({@link ConfigShape}: {@code
+ * TESTRIG_RUN_DIR} and {@code TESTRIG_VALUE_*} set, switched-off services left out). One failure
+ * rule for both: a stack that does not come up removes itself ({@link StackService#up}), and {@link
+ * #discard()} wipes the run directory with its secrets.
  */
 public final class StackSession {
   private final Rig rig;
   private final RunDir dir;
   private final Redactor redactor;
   private final ProcessHandle owner;
+  // What the prepared values switch; until prepare, only the run directory reaches compose.
+  private volatile ConfigShape shape;
 
   private StackSession(Rig rig, RunDir dir, Redactor redactor, ProcessHandle owner) {
     this.rig = rig;
     this.dir = dir;
     this.redactor = redactor;
     this.owner = owner;
+    this.shape = ConfigShape.plain(rig, dir.path());
   }
 
   /**
@@ -60,7 +65,15 @@ public final class StackSession {
   public Prepare.Prepared prepare(
       Path config, Map<String, Object> overlay, Map<String, String> set, Map<String, String> env) {
     SecretStore store = SecretStore.open(rig, dir, config, redactor);
-    return Prepare.prepare(rig, dir, store, overlay, set, env);
+    Prepare.Prepared p = Prepare.prepare(rig, dir, store, overlay, set, env);
+    // A bad flag or a value-name collision fails here, before any container exists.
+    shape = ConfigShape.of(rig, dir.path(), p.values());
+    return p;
+  }
+
+  /** How the prepared values shape the stack and the suites (issue 9). */
+  public ConfigShape shape() {
+    return shape;
   }
 
   /**
@@ -77,14 +90,14 @@ public final class StackSession {
     StackOptions so =
         StackOptions.defaults(artifacts)
             .withProjectName(project)
-            .withEnv(Map.of("TESTRIG_RUN_DIR", dir.path().toString()))
+            .withEnv(shape.composeEnv())
             .withRedactor(redactor)
             .withProgress(progress)
             .withOwner(owner)
             // The labels override lives with the secrets: every path that wipes them wipes it.
             .withStateDir(dir.path())
             .withShutdownHook(signalHook);
-    return StackService.up(engine, rig, so);
+    return StackService.up(engine, shape.rig(), so, shape.disabled());
   }
 
   /** The failure path of {@code up} and the teardown of {@code run}: the secrets go. */

@@ -78,7 +78,8 @@ public record Shard(int index, int total) {
     env.put("TESTRIG_SHARD_TOTAL", String.valueOf(total));
     env.put("CI_NODE_INDEX", String.valueOf(index));
     env.put("CI_NODE_TOTAL", String.valueOf(total));
-    return new SuiteTarget(t.runId(), t.network(), t.compose(), env, t.labels(), t.rigDir());
+    return new SuiteTarget(
+        t.runId(), t.network(), t.compose(), env, t.labels(), t.rigDir(), t.runView());
   }
 
   /**

@@ -195,11 +195,20 @@ public final class SuiteRunner {
     }
     Long memory = Exits.memoryBytes(spec.memory(), spec.name());
     List<String> env = new ArrayList<>();
-    target.env().forEach((k, v) -> env.add(k + "=" + v));
+    RunView.containerEnv(target).forEach((k, v) -> env.add(k + "=" + v));
     // The suite's name as network alias, so services can reach it back by name.
     String alias = target.network() == null ? null : spec.name();
     ContainerSpec container =
-        new ContainerSpec(image, name, labels, env, command, memory, target.network(), alias);
+        new ContainerSpec(
+            image,
+            name,
+            labels,
+            env,
+            command,
+            memory,
+            target.network(),
+            alias,
+            RunView.mounts(target));
     for (int attempt = 0; ; attempt++) {
       try {
         return new Created(docker.createContainer(container), null);
@@ -277,7 +286,11 @@ public final class SuiteRunner {
     labels.forEach((k, v) -> cmd.addAll(List.of("--label", k + "=" + v)));
     // "-e KEY" without a value makes compose take the value from its own environment, so secret
     // values never show up in an argument list (ps, error messages).
-    target.env().keySet().forEach(k -> cmd.addAll(List.of("--env", k)));
+    List<String> mountArgs = RunView.composeRunArgs(target);
+    target.env().keySet().stream()
+        .filter(k -> mountArgs.isEmpty() || !k.equals(RunView.RUN_DIR))
+        .forEach(k -> cmd.addAll(List.of("--env", k)));
+    cmd.addAll(mountArgs);
     cmd.add(spec.service());
     cmd.addAll(spec.command());
     Exec exec = new Exec(redactor::redact);
@@ -363,13 +376,23 @@ public final class SuiteRunner {
         JunitLaunch.classpath(spec, target.rigDir()).stream().map(Path::toString).toList();
     // The JVM running testrig: the builder image's, or the developer's.
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-jar", junitConsole.toString()));
+    Map<String, String> env = RunView.localEnv(target);
+    List<String> cmd = new ArrayList<>(List.of(java));
+    if (target.compose() != null) {
+      LocalAddresses a = LocalAddresses.of(target.compose(), engineHost(), redactor);
+      if (a.problem() != null) {
+        return notStarted(spec, System.nanoTime(), a.problem());
+      }
+      env.putAll(a.env());
+      a.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    }
+    cmd.addAll(List.of("-jar", junitConsole.toString()));
     cmd.addAll(JunitLaunch.args(cp, spec.junit().select(), dir.toString()));
     Exec exec = new Exec(redactor::redact);
     if (target.rigDir() != null) {
       exec.workDir(target.rigDir());
     }
-    target.env().forEach(exec::env);
+    env.forEach(exec::env);
     Path log = dir.resolve("output.log");
     long start = System.nanoTime();
     Exec.Result r;
@@ -418,6 +441,13 @@ public final class SuiteRunner {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Where the engine publishes ports: loopback for a local engine, else the engine's host. */
+  private String engineHost() {
+    return engine == null || engine.isLocal()
+        ? "127.0.0.1"
+        : java.net.URI.create(engine.host()).getHost();
+  }
 
   private Path freshDir(String name) {
     Path dir = suiteDir(name);

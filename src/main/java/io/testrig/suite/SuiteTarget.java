@@ -19,6 +19,8 @@ import java.util.Map;
  *     io.testrig.engine.Labels#OWNER}
  * @param rigDir the rig file's directory: JVM classpath entries resolve against it, and local
  *     suites run in it
+ * @param runView the run directory as suites see it ({@link RunView}): mounted read-only at {@link
+ *     RunView#CONTAINER_PATH} in every suite container; null mounts nothing
  */
 public record SuiteTarget(
     String runId,
@@ -26,7 +28,19 @@ public record SuiteTarget(
     Compose compose,
     Map<String, String> env,
     Map<String, String> labels,
-    Path rigDir) {
+    Path rigDir,
+    Path runView) {
+  /** A target without a view of the run directory. */
+  public SuiteTarget(
+      String runId,
+      String network,
+      Compose compose,
+      Map<String, String> env,
+      Map<String, String> labels,
+      Path rigDir) {
+    this(runId, network, compose, env, labels, rigDir, null);
+  }
+
   public SuiteTarget {
     env = env == null ? Map.of() : Map.copyOf(env);
     labels = labels == null ? Map.of() : Map.copyOf(labels);

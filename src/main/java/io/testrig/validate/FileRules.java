@@ -5,6 +5,7 @@ import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
 import io.testrig.suite.SuiteRunner;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -72,18 +73,28 @@ final class FileRules {
         List<String> cp = jvm.junit().classpath();
         for (int k = 0; k < cp.size(); k++) {
           if (cp.get(k) != null) {
-            Path p = s.rig().resolve(cp.get(k));
-            out.require(Files.exists(p), at + ".classpath[" + k + "]", p + " does not exist");
+            Path p = resolve(s.rig(), cp.get(k));
+            out.require(
+                p == null || Files.exists(p), at + ".classpath[" + k + "]", p + " does not exist");
           }
         }
       }
     }
   }
 
+  /** {@code path} against the rig's directory; null when it is no path (a model rule said so). */
+  private static Path resolve(Rig rig, String path) {
+    try {
+      return rig.resolve(path);
+    } catch (InvalidPathException e) {
+      return null;
+    }
+  }
+
   /** A path of the rig that must be a regular file; says so when it holds a variable. */
   private static void existing(Rig rig, String file, String at, Problems out) {
-    Path p = rig.resolve(file);
-    if (Files.isRegularFile(p)) {
+    Path p = resolve(rig, file);
+    if (p == null || Files.isRegularFile(p)) {
       return;
     }
     String hint =

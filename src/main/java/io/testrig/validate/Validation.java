@@ -6,10 +6,13 @@ import io.testrig.compose.ComposeConfig;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
+import io.testrig.rig.Matrix;
 import io.testrig.rig.Problem;
 import io.testrig.rig.Problems;
 import io.testrig.rig.Rig;
 import io.testrig.rig.RigLoader;
+import io.testrig.rig.Switches;
+import io.testrig.rig.ValueEnv;
 import io.testrig.secrets.RunDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +38,8 @@ public final class Validation {
           new FileRules.JunitFiles(),
           new ComposeRules.SuiteServices(),
           new ComposeRules.Profiles(),
-          new ComposeRules.StackServices());
+          new ComposeRules.StackServices(),
+          new SwitchRules());
 
   private Validation() {}
 
@@ -119,6 +123,16 @@ public final class Validation {
    * directory's path, which is not created (compose does not look at bind sources here).
    */
   static Map<String, String> composeEnv(Rig rig, Path runDir) {
-    return Map.of("TESTRIG_RUN_DIR", RunDir.locate(rig, runDir, null).path().toString());
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    // The values a compose file interpolates (TESTRIG_VALUE_*, issue 9 item 1), as the first
+    // matrix config has them; a name collision is the model rules' problem, not compose's.
+    try {
+      Matrix.Config first = Matrix.expand(rig).get(0);
+      env.putAll(ValueEnv.of(Switches.staticValues(rig, first.values())));
+    } catch (TestrigException e) {
+      // reported by ShapeRules
+    }
+    env.put("TESTRIG_RUN_DIR", RunDir.locate(rig, runDir, null).path().toString());
+    return env;
   }
 }

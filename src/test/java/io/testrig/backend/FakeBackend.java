@@ -36,6 +36,7 @@ public final class FakeBackend implements Backend {
     final String name;
     String image = "fake/image:1";
     final Map<String, String> dependsOn = new LinkedHashMap<>();
+    final List<String> optional = new ArrayList<>();
     final List<String> profiles = new ArrayList<>();
     List<String> healthcheck;
     Duration healthyAfter;
@@ -60,6 +61,12 @@ public final class FakeBackend implements Backend {
     public Service dependsOn(String service, String condition) {
       dependsOn.put(service, condition);
       return this;
+    }
+
+    /** A depends_on entry with {@code required: false}. */
+    public Service optionallyDependsOn(String service, String condition) {
+      optional.add(service);
+      return dependsOn(service, condition);
     }
 
     public Service profile(String p) {
@@ -525,7 +532,9 @@ public final class FakeBackend implements Backend {
           s.profiles.forEach(n.putArray("profiles")::add);
         }
         ObjectNode deps = n.putObject("depends_on");
-        s.dependsOn.forEach((d, cond) -> deps.putObject(d).put("condition", cond));
+        s.dependsOn.forEach(
+            (d, cond) ->
+                deps.putObject(d).put("condition", cond).put("required", !s.optional.contains(d)));
       }
       root.putObject("networks").putObject("default").put("name", project.name() + "_default");
       return new Exec.Result(List.of("fake", "config"), 0, root.toString(), "");
@@ -538,7 +547,7 @@ public final class FakeBackend implements Backend {
     }
 
     @Override
-    public Exec.Result create(List<String> profiles, Duration timeout) {
+    public Exec.Result create(List<String> profiles, List<String> only, Duration timeout) {
       calls.add("compose create " + project.name());
       if (createResult != null) {
         return createResult;
@@ -548,6 +557,9 @@ public final class FakeBackend implements Backend {
       for (Service s : services.values()) {
         if (!s.profiles.isEmpty() && s.profiles.stream().noneMatch(profiles::contains)) {
           continue;
+        }
+        if (!only.isEmpty() && !only.contains(s.name)) {
+          continue; // up --no-start --no-deps <only>: exactly those
         }
         for (int i = 1; i <= s.replicas; i++) {
           Map<String, String> labels = new LinkedHashMap<>(projectLabel);

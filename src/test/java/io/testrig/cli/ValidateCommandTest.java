@@ -35,7 +35,7 @@ class ValidateCommandTest {
         "testrig: "
             + rig
             + ":2: stack.filez: unknown key (known: build, env_files, files,"
-            + " graceful_stop, profiles, project, services, timeout)\n",
+            + " graceful_stop, profiles, profiles_if, project, services, timeout)\n",
         cli.err());
   }
 

@@ -124,7 +124,7 @@ class ChecksTest {
     fake.compose(
             new io.testrig.backend.ComposeProject(
                 "p", List.of(), List.of(), Map.of(), new io.testrig.core.Redactor()))
-        .create(List.of(), java.time.Duration.ofSeconds(1));
+        .create(List.of(), List.of(), java.time.Duration.ofSeconds(1));
     String db = idOf("p-db-1");
     String db2 = idOf("p-db2-1");
     try (Check log = Checks.probe(fake, new ProbeSpec.Log("ready to accept"), LOCAL)) {

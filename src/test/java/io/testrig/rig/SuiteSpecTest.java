@@ -65,7 +65,7 @@ class SuiteSpecTest {
   void anUnknownSuiteKeyStillListsTheKnownOnes() {
     assertEquals(
         "/r/testrig.yml:2: suites[0].servise: unknown key (known: command, image, junit, memory,"
-            + " name, reports, service, timeout)",
+            + " name, reports, service, timeout, when)",
         refused("{name: a, servise: s}"));
   }
 }

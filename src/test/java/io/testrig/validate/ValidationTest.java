@@ -231,6 +231,13 @@ class ValidationTest {
             + " (services: db, tests)");
   }
 
+  /** A path the model rules refuse is not looked up again (it would not resolve at all). */
+  @Test
+  void aPathWithANulCharacterIsOneProblemNotACrash() throws Exception {
+    Path rig = rig("stack:\n  files: [compose.yml]\n  env_files: [\"a\\0b\"]\n");
+    assertRejected(rig, "3: stack.env_files[0]: is not a valid path: Nul character not allowed");
+  }
+
   /** Every problem at once, in file order: model rules, files and compose together. */
   @Test
   void severalProblemsAreAllReported() throws Exception {

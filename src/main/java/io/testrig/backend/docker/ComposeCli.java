@@ -74,9 +74,13 @@ public final class ComposeCli implements ComposeBackend {
   }
 
   @Override
-  public Exec.Result create(List<String> profiles, Duration timeout) {
+  public Exec.Result create(List<String> profiles, List<String> only, Duration timeout) {
     List<String> args = profileArgs(profiles);
     args.addAll(List.of("up", "--no-start"));
+    if (!only.isEmpty()) {
+      args.add("--no-deps");
+      args.addAll(only);
+    }
     return run(timeout, args);
   }
 

@@ -206,6 +206,17 @@ public final class DockerBackend implements Backend {
     if (spec.network() != null) {
       host.withNetworkMode(spec.network());
     }
+    if (!spec.readOnlyMounts().isEmpty()) {
+      host.withBinds(
+          spec.readOnlyMounts().entrySet().stream()
+              .map(
+                  m ->
+                      new com.github.dockerjava.api.model.Bind(
+                          m.getKey(),
+                          new com.github.dockerjava.api.model.Volume(m.getValue()),
+                          com.github.dockerjava.api.model.AccessMode.ro))
+              .toList());
+    }
     CreateContainerCmd cmd =
         client
             .createContainerCmd(spec.image())
