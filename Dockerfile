@@ -48,7 +48,8 @@ RUN apt-get update \
 COPY --from=jre /opt/java /opt/java
 ENV JAVA_HOME=/opt/java \
     PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    JUNIT_CONSOLE_JAR=/opt/testrig/junit-platform-console-standalone.jar
+    JUNIT_CONSOLE_JAR=/opt/testrig/junit-platform-console-standalone.jar \
+    TESTRIG_JUNIT_CONSOLE=/opt/testrig/junit-platform-console-standalone.jar
 COPY target/image/junit-platform-console-standalone.jar target/testrig.jar /opt/testrig/
 COPY docker/testrig /usr/local/bin/testrig
 # AppCDS (https://docs.oracle.com/en/java/javase/21/vm/class-data-sharing.html): list the classes

@@ -25,7 +25,7 @@ final class JunitLaunch {
   static final String CONSOLE_ENV = "TESTRIG_JUNIT_CONSOLE";
 
   /** Where the builder image ships the console launcher. */
-  static final String CONSOLE_DEFAULT = "/opt/testrig/lib/junit-platform-console-standalone.jar";
+  static final String CONSOLE_DEFAULT = "/opt/testrig/junit-platform-console-standalone.jar";
 
   /** Directory (in the suite container) the jar and the classpath are copied to. */
   static final String REMOTE_ROOT = "/testrig-junit";

@@ -70,7 +70,8 @@ class ImageIT {
             "set -e; id -u; command -v docker dockerd containerd runc tini git bash java testrig;"
                 + " docker --version; docker compose version; java -version 2>&1 | head -1;"
                 + " testrig --version; git --version; tini --version;"
-                + " java -jar \"$JUNIT_CONSOLE_JAR\" --version 2>&1 | head -3; echo "
+                + " java -jar \"$TESTRIG_JUNIT_CONSOLE\" --version 2>&1 | head -3;"
+                + " test \"$JUNIT_CONSOLE_JAR\" = \"$TESTRIG_JUNIT_CONSOLE\"; echo "
                 + "\"entry=$(readlink -f /proc/1/exe)\"");
     String out = r.stdout();
     assertEquals(0, r.exitCode(), out + r.stderr());

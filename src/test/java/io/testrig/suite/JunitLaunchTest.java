@@ -25,7 +25,7 @@ class JunitLaunchTest {
   @Test
   void consoleJarComesFromTheEnvironmentOrTheImagePath() {
     assertEquals(
-        Path.of("/opt/testrig/lib/junit-platform-console-standalone.jar"),
+        Path.of("/opt/testrig/junit-platform-console-standalone.jar"),
         JunitLaunch.consoleJar(Map.of()));
     assertEquals(
         Path.of("/x/console.jar"),
