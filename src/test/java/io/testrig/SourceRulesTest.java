@@ -73,6 +73,7 @@ class SourceRulesTest {
           "ci",
           "pki",
           "template",
+          "dev",
           "validate",
           "engine.Engine",
           "engine.EngineStartPolicy");

@@ -74,6 +74,10 @@ public final class Main {
         cl.addSubcommand(c);
       }
     }
+    if (cl.getSubcommands().containsKey("exec")) {
+      // `testrig exec db ls -la`: everything after the service is the command, options included.
+      cl.getSubcommands().get("exec").setStopAtPositional(true);
+    }
     // After the subcommands: picocli hands writers and handlers only to those present.
     cl.setOut(new PrintWriter(new RedactingWriter(out, redactor), true));
     cl.setErr(new PrintWriter(new RedactingWriter(err, redactor), true));

@@ -5,6 +5,7 @@ import io.testrig.run.Cleanup;
 import io.testrig.run.Output;
 import io.testrig.run.RunService;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,12 +55,39 @@ final class RunCommand implements Callable<Integer> {
       description = "Compose project name (default: testrig-<id> from CI_JOB_ID or random).")
   String project;
 
+  @Option(
+      names = "--keep",
+      paramLabel = "on-failure|always",
+      description =
+          "Leave the stack and its run directory up after the run (always, or when the config"
+              + " failed) for `testrig exec`, `logs` and `info`, until `testrig down` or --ttl.")
+  String keep;
+
+  @Option(
+      names = "--ttl",
+      defaultValue = "4h",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "With --keep: how long `testrig gc` leaves a kept stack alone (default: 4h).")
+  Duration ttl;
+
   @Override
   public Integer call() {
     Rig r = rig.loadValidated();
     RunService.Options opts =
         new RunService.Options(
-            artifacts.dir, report, only, parallel, project, rig.runDir, rig.config, rig.set);
+            artifacts.dir,
+            report,
+            only,
+            parallel,
+            project,
+            rig.runDir,
+            rig.config,
+            rig.set,
+            keep == null ? null : RunService.KeepPolicy.parse(keep),
+            ttl,
+            null,
+            null);
     Cleanup cleanup = new Cleanup();
     cleanup.installShutdownHook(spec.commandLine().getErr());
     Output out = Consoles.output(spec);

@@ -40,6 +40,13 @@ public final class TestrigCommand implements Runnable {
           DownCommand.class,
           RunCommand.class,
           GcCommand.class,
+          // The developer's inner loop on a running stack (issue 12).
+          InfoCommand.class,
+          EnvCommand.class,
+          ExecCommand.class,
+          LogsCommand.class,
+          ReloadCommand.class,
+          TestCommand.class,
           EngineCommand.class,
           CiCommand.class,
           AutoComplete.GenerateCompletion.class);

@@ -1,8 +1,10 @@
 package io.testrig.cli;
 
+import io.testrig.dev.StackInfo;
 import io.testrig.run.Output;
 import io.testrig.run.UpService;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Issue certs, render templates, bring the rig's compose stack up and wait until every"
           + " service is ready.",
-      "The stack belongs to the calling shell: `testrig down` removes it, and `testrig gc` does"
-          + " once that shell is gone."
+      "The stack stays until `testrig down`, or until its time-to-live (--ttl) has passed and"
+          + " `testrig gc` runs; then it prints how to use it (as `testrig info` does)."
     })
 final class UpCommand implements Callable<Integer> {
   @Mixin RigOptions rig;
@@ -32,20 +34,31 @@ final class UpCommand implements Callable<Integer> {
       description = "Compose project name (default: stack.project, else testrig-<id>).")
   String project;
 
+  @Option(
+      names = "--ttl",
+      defaultValue = "4h",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "How long `testrig gc` leaves the stack alone (default: ${DEFAULT-VALUE});"
+              + " `testrig down` removes it any time.")
+  Duration ttl;
+
   @Mixin ArtifactOptions artifacts;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     UpService.Options opts =
-        new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir);
+        new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir, ttl);
     Output progress = Consoles.output(spec);
     UpService.Started s =
         new UpService(rig.loadValidated(), opts, root.redactor, progress, System.getenv())
             .up(engineOptions::connect);
     out.printf(
-        "stack %s is up (%d services); remove it with: testrig down -p %s%n",
-        s.project(), s.ready(), s.project());
+        "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
+        s.project(), s.ready(), s.expires(), StackInfo.compact(ttl), s.project());
+    out.print(s.info());
     out.println(s.project());
     return 0;
   }

@@ -63,6 +63,10 @@ public final class StackService {
     String project = naming.project();
     Map<String, String> labels =
         Labels.forRun(naming.runId(), opts.owner(), rig.file(), System.getenv());
+    if (opts.stateDir() != null) {
+      // gc reads a kept stack's time-to-live from there (engine.KeepMarker, issue 12 item 1).
+      labels.put(Labels.RUN_DIR, opts.stateDir().toAbsolutePath().toString());
+    }
 
     Map<String, String> env = new LinkedHashMap<>(engine.environment());
     env.putAll(opts.env());

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +109,75 @@ public final class Exec {
     } finally {
       LIVE.remove(p);
     }
+  }
+
+  /**
+   * Runs a command until it ends, passing its stdout and stderr to {@code out} and {@code err} as
+   * they arrive (decoded as UTF-8), with this process's stdin when {@code inheritStdin} (an
+   * interactive {@code testrig exec}: the child sees the terminal itself), else none. No timeout:
+   * for commands the user ends ({@code logs -f}); Ctrl-C reaches the child through the terminal's
+   * process group. Returns the exit code.
+   */
+  public int stream(List<String> command, Writer out, Writer err, boolean inheritStdin) {
+    requireOnPath(command.get(0));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(environment);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
+    pb.redirectInput(
+        inheritStdin
+            ? ProcessBuilder.Redirect.INHERIT
+            : ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process p;
+    synchronized (LIVE) {
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        throw new TestrigException(
+            ExitCode.ENGINE_UNAVAILABLE,
+            "cannot start '" + describe(command) + "': " + e.getMessage(),
+            e);
+      }
+      LIVE.add(p);
+    }
+    try {
+      Thread o = pumpChars(p.getInputStream(), out);
+      Thread e = pumpChars(p.getErrorStream(), err);
+      int code = p.waitFor();
+      o.join();
+      e.join();
+      return code;
+    } catch (InterruptedException ie) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new TestrigException(
+          ExitCode.INTERRUPTED, "interrupted while running '" + describe(command) + "'", ie);
+    } finally {
+      LIVE.remove(p);
+    }
+  }
+
+  /** Copies decoded characters as they arrive (a read returns what is there), then flushes. */
+  private static Thread pumpChars(InputStream in, Writer sink) {
+    Thread t =
+        new Thread(
+            () -> {
+              char[] buf = new char[8192];
+              try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                for (int n; (n = r.read(buf)) >= 0; ) {
+                  sink.write(buf, 0, n);
+                }
+                sink.flush();
+              } catch (IOException e) {
+                // The reader ends with the process; what arrived was written.
+              }
+            },
+            "exec-stream");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /**

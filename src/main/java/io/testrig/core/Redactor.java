@@ -139,6 +139,36 @@ public final class Redactor {
     return table().redact(text);
   }
 
+  /**
+   * How many characters at the end of {@code text} could be the start of a secret form: a stream
+   * that emits text before its line ends ({@link MaskingWriter}, an interactive {@code testrig
+   * exec}) holds those back until the next characters tell whether a secret follows.
+   */
+  public int holdBack(CharSequence text) {
+    String[] keys = table().keys;
+    int n = text.length();
+    int best = 0;
+    for (String k : keys) {
+      for (int len = Math.min(n, k.length() - 1); len > best; len--) {
+        if (endsWith(text, k, len)) {
+          best = len;
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static boolean endsWith(CharSequence text, String form, int len) {
+    int off = text.length() - len;
+    for (int i = 0; i < len; i++) {
+      if (text.charAt(off + i) != form.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The registered forms, indexed by their first four characters; see the class comment. */
   private static final class Table {
     static final Table EMPTY = new Table(Map.of());

@@ -32,6 +32,12 @@ public final class Labels {
   /** Absolute path of the rig file, so {@code testrig down} finds the stacks of one rig. */
   public static final String RIG = "io.testrig.rig";
 
+  /**
+   * The run directory of a stack brought up with one ({@code up}, {@code run}), so gc finds its
+   * {@link KeepMarker} (a stack kept until a time-to-live) without knowing the rig.
+   */
+  public static final String RUN_DIR = "io.testrig.run-dir";
+
   /** Prefix of compose project names testrig uses. */
   public static final String PROJECT_PREFIX = "testrig-";
 

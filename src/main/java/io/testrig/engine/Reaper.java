@@ -55,6 +55,28 @@ public final class Reaper {
     return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
   }
 
+  /**
+   * As {@link #remove(Backend, String, String, Predicate, boolean)}; with {@code dryRun} nothing is
+   * removed and the result names what would be ({@code gc --dry-run}).
+   */
+  public static Removed remove(
+      Backend client,
+      String key,
+      String value,
+      Predicate<Map<String, String>> select,
+      boolean graceful,
+      boolean dryRun) {
+    if (!dryRun) {
+      return remove(client, key, value, select, graceful);
+    }
+    LabelFilter filter = LabelFilter.of(key, value);
+    return new Removed(
+        selected(client.listContainers(filter), select).stream().map(Resource::name).toList(),
+        selected(client.listNetworks(filter), select).stream().map(Resource::name).toList(),
+        selected(client.listVolumes(filter), select).stream().map(Resource::name).toList(),
+        List.of());
+  }
+
   /** Removes the selected containers in parallel; their names without the leading slash. */
   private static List<String> removeContainers(
       Backend client,

@@ -37,6 +37,9 @@ final class RigValidator {
   /** Names usable as a Jinja identifier and as part of a compose project or file name. */
   static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
+  /** {@code stack.services.<name>.reload}: restart, or a signal as docker kill -s takes it. */
+  private static final Pattern RELOAD = Pattern.compile("restart|SIG[A-Z0-9+-]{2,12}");
+
   /**
    * A Jinja expression or statement; {@code {{.Name}}} and {@code {{ .Name }}} are Go templates
    * (docker's and compose's {@code --format}), which a command may carry on purpose.
@@ -161,7 +164,14 @@ final class RigValidator {
 
   private static void probe(String name, StackSpec.ServiceSpec s, Problems out) {
     String at = "stack.services." + name;
-    if (!out.require(s != null, at, "must be a mapping") || s.probe() == null) {
+    if (!out.require(s != null, at, "must be a mapping")) {
+      return;
+    }
+    out.require(
+        s.reload() == null || RELOAD.matcher(s.reload()).matches(),
+        at + ".reload",
+        "must be restart or a signal name such as SIGHUP");
+    if (s.probe() == null) {
       return;
     }
     // Exactly one kind is the loader's (ProbeReader); the values are checked here.

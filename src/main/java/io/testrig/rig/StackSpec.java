@@ -59,8 +59,11 @@ public record StackSpec(
    * @param timeout readiness timeout for this service
    * @param enabledIf a {@link Condition}: the service starts only in the configs where it holds;
    *     elsewhere it is left out and reported as "disabled by features.cache=false"
+   * @param reload what {@code testrig reload} does when the service's rendered files changed: a
+   *     signal name ({@code SIGHUP}, {@code SIGUSR1}, ...) sent with {@code docker compose kill
+   *     -s}, or {@code restart}; null: nothing, it only says so
    */
-  public record ServiceSpec(ProbeSpec probe, Duration timeout, String enabledIf) {}
+  public record ServiceSpec(ProbeSpec probe, Duration timeout, String enabledIf, String reload) {}
 
   /**
    * How to tell a service without a healthcheck is ready: the closed set of probe kinds, written in

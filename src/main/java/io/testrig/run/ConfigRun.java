@@ -1,5 +1,6 @@
 package io.testrig.run;
 
+import io.testrig.compose.ProjectCompose;
 import io.testrig.compose.ProjectNames;
 import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.ServiceWatch;
@@ -9,6 +10,7 @@ import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
 import io.testrig.engine.Engine;
+import io.testrig.engine.KeepMarker;
 import io.testrig.engine.Labels;
 import io.testrig.engine.Reaper;
 import io.testrig.report.JUnitReader;
@@ -20,12 +22,16 @@ import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
 import io.testrig.secrets.RunDir;
+import io.testrig.secrets.SecretStore;
 import io.testrig.suite.RunView;
 import io.testrig.suite.SuiteResult;
 import io.testrig.suite.SuiteRunner;
 import io.testrig.suite.SuiteTarget;
+import io.testrig.template.Values;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -93,6 +99,9 @@ final class ConfigRun {
   record Result(Matrix.Config config, List<TestSuite> suites, ExitCode infra) {}
 
   Result run() {
+    if (opts.attached() != null) {
+      return runAttached(opts.attached());
+    }
     String runId = ProjectNames.runId(env, config.isSingle() ? null : config.slug());
     Path artifacts = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
     Path runDirOverride =
@@ -140,7 +149,61 @@ final class ConfigRun {
       infra = ExitCode.INTERRUPTED; // a registration refused: the hook is tearing down
     } finally {
       enter("teardown");
-      teardown(stack, down, wipe);
+      if (stack != null && keepStack()) {
+        keep(stack, sessionRef.get().dir(), down, wipe);
+      } else {
+        teardown(stack, down, wipe);
+      }
+      finishedCleanly = !cleanup.interrupted();
+      finished = true;
+    }
+    return new Result(config, snapshot(null), infra);
+  }
+
+  /**
+   * {@code testrig test}: only the suites, against the stack that is up, with its run directory and
+   * secrets; nothing is prepared, brought up, torn down or wiped.
+   */
+  private Result runAttached(RunService.Attached a) {
+    started = true;
+    Path artifacts = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
+    RunDir dir = RunDir.locate(rig, a.runDir(), null);
+    try {
+      // Loads config.json: every secret is masked in what the suites print.
+      SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
+      shape =
+          ConfigShape.of(
+              rig, dir.path(), Values.resolve(rig, store, config.values(), opts.set(), env));
+      Map<String, String> suiteEnv = new LinkedHashMap<>(shape.composeEnv());
+      Map<String, String> composeEnv = new HashMap<>(engine.environment());
+      composeEnv.putAll(suiteEnv);
+      List<String> profiles = new ArrayList<>();
+      rig.stack().profiles().forEach(p -> profiles.addAll(List.of("--profile", p)));
+      List<Path> files = rig.stack().files().stream().map(rig::resolve).toList();
+      List<String> command =
+          ProjectCompose.of(engine.backend(), a.project(), composeEnv, redactor)
+              .withFiles(
+                  files, rig.stack().envFiles().stream().map(rig::resolve).toList(), dir.path())
+              .command(profiles);
+      String runId = ProjectNames.runIdOf(a.project());
+      Map<String, String> labels =
+          new LinkedHashMap<>(Labels.forRun(runId, ProcessHandle.current(), rig.file(), env));
+      SuiteTarget target =
+          new SuiteTarget(
+              runId,
+              a.project() + "_default",
+              new SuiteTarget.Compose(command, rig.dir(), composeEnv),
+              suiteEnv,
+              labels,
+              rig.dir(),
+              runView(dir));
+      runSuites(new SuiteRunner(engine, artifacts, redactor), target, null);
+    } catch (TestrigException e) {
+      if (e.exitCode() != ExitCode.INTERRUPTED) {
+        throw e;
+      }
+      infra = ExitCode.INTERRUPTED;
+    } finally {
       finishedCleanly = !cleanup.interrupted();
       finished = true;
     }
@@ -396,6 +459,9 @@ final class ConfigRun {
 
   private void runSuites(SuiteRunner runner, SuiteTarget target, ServiceWatch watch) {
     for (SuiteSpec spec : rig.suites()) {
+      if (!opts.suites().isEmpty() && !opts.suites().contains(spec.name())) {
+        continue; // test --suite
+      }
       String phase = "suite " + spec.name();
       String skip = shape.skipReason(spec);
       if (skip != null) {
@@ -517,6 +583,67 @@ final class ConfigRun {
       fail(ExitCode.IO_FAILURE, problem);
     }
     phases.add(TestCase.phase("teardown", since(t0), problem, null));
+    out.phaseEnd(id("teardown"), problem == null, since(t0));
+  }
+
+  /** {@code run --keep}: always, or on a failure of this config; never once interrupted. */
+  private boolean keepStack() {
+    if (cleanup.interrupted() || opts.keep() == RunService.KeepPolicy.NEVER) {
+      return false;
+    }
+    if (opts.keep() == RunService.KeepPolicy.ALWAYS || infra != ExitCode.OK) {
+      return true;
+    }
+    List<TestCase> all = new ArrayList<>(List.copyOf(phases));
+    List.copyOf(suites).forEach(s -> all.addAll(s.cases()));
+    return all.stream()
+        .anyMatch(c -> c.status() == TestCase.Status.FAILED || c.status() == TestCase.Status.ERROR);
+  }
+
+  /**
+   * Leaves the stack and its run directory up: saves the logs, records the time-to-live ({@link
+   * KeepMarker}, which gc respects), drops the teardown and wipe, and says in the console and in
+   * the teardown testcase's system-out how to inspect the stack and how to remove it.
+   */
+  private void keep(Stack stack, RunDir dir, Cleanup.Registration down, Cleanup.Registration wipe) {
+    long t0 = System.nanoTime();
+    out.phaseStart(id("teardown"), "Keeping the stack" + scopeSuffix());
+    String problem = null;
+    try {
+      stack.saveLogs();
+    } catch (RuntimeException e) {
+      problem = e.getMessage();
+    }
+    Instant expires = Instant.now().plus(opts.keepTtl()).truncatedTo(ChronoUnit.SECONDS);
+    String rigPath = rig.file() == null ? null : rig.file().toAbsolutePath().toString();
+    KeepMarker.write(dir.path(), new KeepMarker(stack.projectName(), expires, rigPath));
+    if (!down.cancel() || !wipe.cancel()) {
+      // An interrupt began meanwhile: its hook removes the stack and wipes, as for any run.
+      teardown(stack, down, wipe);
+      return;
+    }
+    String sel = "-f " + rig.file() + " --run-dir " + dir.path() + " -p " + stack.projectName();
+    String text =
+        "kept stack "
+            + stack.projectName()
+            + " and run directory "
+            + dir.path()
+            + " until "
+            + expires
+            + " (run --keep)\n  inspect: testrig info "
+            + sel
+            + "\n           testrig exec "
+            + sel
+            + " SERVICE [CMD...]\n           testrig logs "
+            + sel.replaceFirst("^-f ", "--file ")
+            + " [SERVICE]\n  remove:  testrig down "
+            + sel;
+    stackOutcome = "stack " + stack.projectName() + " kept until " + expires;
+    text.lines().forEach(out::info);
+    if (problem != null) {
+      fail(ExitCode.IO_FAILURE, problem);
+    }
+    phases.add(TestCase.phase("teardown", since(t0), problem, null).withSystemOut(text));
     out.phaseEnd(id("teardown"), problem == null, since(t0));
   }
 

@@ -6,6 +6,7 @@ import io.testrig.engine.Gc;
 import io.testrig.engine.Reaper;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -35,10 +36,31 @@ public final class GcService {
 
   /** Collects with the engine from {@code connect}; {@code ciJob} also collects that CI job. */
   public static Collected collect(Supplier<Engine> connect, Duration olderThan, String ciJob) {
+    return collect(connect, olderThan, ciJob, List.of(), List.of(), false);
+  }
+
+  /**
+   * As {@link #collect(Supplier, Duration, String)}, only for the stacks of {@code projects} and
+   * {@code rigs} when either is non-empty ({@code gc --project}, {@code --rig}); with {@code
+   * dryRun} nothing is removed or wiped and the result names what would be. Stacks kept until a
+   * time-to-live ({@code up}, {@code run --keep}) stay until it passed (issue 12, item 1).
+   */
+  public static Collected collect(
+      Supplier<Engine> connect,
+      Duration olderThan,
+      String ciJob,
+      List<String> projects,
+      List<Path> rigs,
+      boolean dryRun) {
+    GcScope scope = GcScope.of(projects, rigs);
+    Instant now = Instant.now();
     try (Engine engine = connect.get()) {
-      Reaper.Removed r = Gc.collect(engine, olderThan, ciJob);
-      Orphans.Swept swept = Orphans.sweep();
-      List<Path> overrides = StackService.sweepLabelOverrides();
+      Reaper.Removed r =
+          Gc.collect(engine, new Gc.Scope(olderThan, ciJob, scope.labels(), dryRun), now);
+      Orphans.Swept swept = Orphans.sweep(scope.runDirs(), dryRun, now);
+      // Override directories name no project or rig: a scoped or dry gc leaves them.
+      List<Path> overrides =
+          dryRun || !scope.all() ? List.of() : StackService.sweepLabelOverrides();
       return new Collected(
           r.containers(),
           r.networks(),

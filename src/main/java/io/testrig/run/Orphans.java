@@ -1,5 +1,6 @@
 package io.testrig.run;
 
+import io.testrig.engine.KeepMarker;
 import io.testrig.engine.Labels;
 import io.testrig.secrets.RunDir;
 import java.io.IOException;
@@ -8,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +60,16 @@ public final class Orphans {
    * is gone; directories without an owner file (render, secrets) are left alone.
    */
   public static Swept sweep() {
+    return sweep(d -> true, false, Instant.now());
+  }
+
+  /**
+   * As {@link #sweep()}, only for directories {@code only} accepts ({@code gc --project/--rig});
+   * with {@code dryRun} nothing is wiped and {@code wiped} names what would be. A directory holding
+   * an unexpired {@link KeepMarker} (a stack kept until its time-to-live) is left alone; once every
+   * marker in it expired it is wiped whatever its owner.
+   */
+  public static Swept sweep(Predicate<Path> only, boolean dryRun, Instant now) {
     List<Path> wiped = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     Path base = RunDir.ephemeralBase();
@@ -67,21 +80,35 @@ public final class Orphans {
       return new Swept(wiped, kept);
     }
     for (Path d : dirs) {
-      String owner;
-      try {
-        owner = Files.readString(d.resolve(OWNER_FILE), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
+      if (!only.test(d) || !orphaned(d, now)) {
         continue;
       }
-      if (Labels.ownerGone(owner)) {
-        try {
-          RunDir.locate(null, d, null).wipe();
-          wiped.add(d);
-        } catch (RuntimeException e) {
-          kept.add(d + ": " + e.getMessage());
-        }
+      if (dryRun) {
+        wiped.add(d);
+        continue;
+      }
+      try {
+        RunDir.locate(null, d, null).wipe();
+        wiped.add(d);
+      } catch (RuntimeException e) {
+        kept.add(d + ": " + e.getMessage());
       }
     }
     return new Swept(wiped, kept);
+  }
+
+  /** Kept stacks decide by their time-to-live; other run directories by their owner file. */
+  private static boolean orphaned(Path d, Instant now) {
+    List<KeepMarker> markers = KeepMarker.list(d);
+    if (!markers.isEmpty()) {
+      return markers.stream().allMatch(m -> m.expired(now));
+    }
+    String owner;
+    try {
+      owner = Files.readString(d.resolve(OWNER_FILE), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return false;
+    }
+    return Labels.ownerGone(owner);
   }
 }

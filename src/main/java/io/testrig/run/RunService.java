@@ -52,13 +52,63 @@ public final class RunService {
       String project,
       Path runDir,
       Path config,
-      Map<String, String> set) {
+      Map<String, String> set,
+      KeepPolicy keep,
+      Duration keepTtl,
+      List<String> suites,
+      Attached attached) {
     public Options {
+      suites = suites == null ? List.of() : List.copyOf(suites);
       report = report == null ? artifacts.resolve("junit.xml") : report;
       set = set == null ? Map.of() : Map.copyOf(set);
+      keep = keep == null ? KeepPolicy.NEVER : keep;
+      keepTtl = keepTtl == null ? Duration.ofHours(4) : keepTtl;
       if (parallel < 1) {
         throw TestrigException.badInput("--parallel must be at least 1, got " + parallel);
       }
+    }
+
+    /** Without {@code --keep}: every stack is torn down. */
+    public Options(
+        Path artifacts,
+        Path report,
+        String only,
+        int parallel,
+        String project,
+        Path runDir,
+        Path config,
+        Map<String, String> set) {
+      this(artifacts, report, only, parallel, project, runDir, config, set, null, null, null, null);
+    }
+  }
+
+  /**
+   * {@code testrig test}: the suites run against a stack that is already up (project and run
+   * directory, e.g. from {@code up} or {@code run --keep}); nothing is prepared, brought up, torn
+   * down or wiped (issue 12, item 3).
+   */
+  public record Attached(String project, Path runDir) {}
+
+  /**
+   * {@code run --keep}: whether a config's stack and run directory stay up after the run for
+   * inspection ({@code exec}, {@code logs}, {@code info}) until {@code down} or their time-to-live
+   * (issue 12, item 4). Never after SIGINT/SIGTERM.
+   */
+  public enum KeepPolicy {
+    NEVER,
+    ON_FAILURE,
+    ALWAYS;
+
+    /** {@code never}, {@code on-failure} or {@code always}. */
+    public static KeepPolicy parse(String s) {
+      return switch (s) {
+        case "never" -> NEVER;
+        case "on-failure" -> ON_FAILURE;
+        case "always" -> ALWAYS;
+        default ->
+            throw TestrigException.badInput(
+                "--keep: expected on-failure, always or never, got '" + s + "'");
+      };
     }
   }
 
@@ -107,7 +157,12 @@ public final class RunService {
 
   /** Runs the selected configs with an engine from {@code connect} (only called when needed). */
   public Outcome run(Supplier<Engine> connect) {
-    List<Matrix.Config> configs = Matrix.select(rig, opts.only());
+    checkSuiteNames();
+    // Against a running stack without --only: the stack is the rig's own values, one config.
+    List<Matrix.Config> configs =
+        opts.attached() != null && opts.only() == null
+            ? List.of(Matrix.Config.SINGLE)
+            : Matrix.select(rig, opts.only());
     // Every config run started so far, in config order; the partial report snapshots them.
     List<ConfigRun> runs = Collections.synchronizedList(new ArrayList<>());
     // If SIGINT/SIGTERM ends the run, the cleanup hook writes what is known so far. Registered
@@ -147,6 +202,17 @@ public final class RunService {
       throw interruptedException(null);
     }
     return finish(runs, results);
+  }
+
+  /** {@code test --suite NAME}: each name is one of the rig's suites. */
+  private void checkSuiteNames() {
+    List<String> known = rig.suites().stream().map(io.testrig.rig.SuiteSpec::name).toList();
+    for (String name : opts.suites()) {
+      if (!known.contains(name)) {
+        throw TestrigException.badInput(
+            rig.file() + ": --suite " + name + ": no such suite (suites: " + known + ")");
+      }
+    }
   }
 
   /** Runs the configs one after the other, or on up to {@code --parallel} threads. */

@@ -3,16 +3,20 @@ package io.testrig.run;
 import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.Stack;
 import io.testrig.core.Redactor;
+import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
+import io.testrig.engine.KeepMarker;
 import io.testrig.rig.Rig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * {@code testrig up}: the {@link StackSession} path of {@code run}, but the stack outlives the
- * command. It belongs to {@code owner} (the calling shell): {@code testrig down} removes it, and
- * {@code testrig gc} removes it and wipes its run directory once that shell is gone.
+ * command: {@code testrig down} removes it, and {@code testrig gc} removes it and wipes its run
+ * directory once its time-to-live has passed.
  */
 public final class UpService {
   /**
@@ -24,14 +28,31 @@ public final class UpService {
    * @param artifacts where the service logs go
    */
   public record Options(
-      Path runDir, Path config, Map<String, String> set, String project, Path artifacts) {
+      Path runDir,
+      Path config,
+      Map<String, String> set,
+      String project,
+      Path artifacts,
+      Duration ttl) {
     public Options {
       set = set == null ? Map.of() : Map.copyOf(set);
+      ttl = ttl == null ? DEFAULT_TTL : ttl;
+    }
+
+    public Options(
+        Path runDir, Path config, Map<String, String> set, String project, Path artifacts) {
+      this(runDir, config, set, project, artifacts, null);
     }
   }
 
-  /** A stack that is up: its project name and how many of its services are ready. */
-  public record Started(String project, long ready, Path runDir) {}
+  /** How long gc leaves an {@code up} stack alone by default (issue 12, item 1). */
+  public static final Duration DEFAULT_TTL = Duration.ofHours(4);
+
+  /**
+   * A stack that is up: its project name, how many of its services are ready, its run directory,
+   * the end of its time-to-live and what {@code testrig info} prints about it.
+   */
+  public record Started(String project, long ready, Path runDir, Instant expires, String info) {}
 
   private final Rig rig;
   private final Options opts;
@@ -47,9 +68,13 @@ public final class UpService {
     this.env = env;
   }
 
-  /** As {@link #up(Supplier, ProcessHandle)} for the calling shell, which owns the stack. */
+  /**
+   * As {@link #up(Supplier, ProcessHandle)} owned by this process while the stack comes up: an
+   * {@code up} killed before its stack is ready leaves garbage gc removes at once. Once ready, the
+   * stack is the developer's until its time-to-live ({@link KeepMarker}), whatever its owner.
+   */
   public Started up(Supplier<Engine> connect) {
-    return up(connect, ProcessHandle.current().parent().orElse(ProcessHandle.current()));
+    return up(connect, ProcessHandle.current());
   }
 
   /**
@@ -63,7 +88,11 @@ public final class UpService {
       Stack stack = session.up(engine, opts.project(), opts.artifacts(), out.services(""), true);
       stack.detach();
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
-      return new Started(stack.projectName(), ready, session.dir().path());
+      DevService.Kept kept =
+          DevService.kept(
+              engine, rig, opts.runDir(), opts.config(), stack.projectName(), opts.ttl(), redactor);
+      return new Started(
+          stack.projectName(), ready, session.dir().path(), kept.expires(), kept.info());
     } catch (RuntimeException | Error e) {
       session.discard();
       throw e;

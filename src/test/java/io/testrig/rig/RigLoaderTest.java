@@ -93,6 +93,7 @@ class RigLoaderTest {
         "templates:\\n  - to: x|/repo/testrig.yml:2: templates[0].from: is required",
         "templates:\\n  - from: x\\n    to: ../etc|/repo/testrig.yml:3: templates[0].to: must be a path inside the run directory",
         "stack:\\n  services:\\n    api:\\n      probe: {tcp: 1, log: x}|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
+        "stack:\\n  services:\\n    api: {reload: HUP}|/repo/testrig.yml:3: stack.services.api.reload: must be restart or a signal name such as SIGHUP",
         "stack:\\n  services:\\n    api:\\n      probe:\\n        http: x\\n        command: [y]|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
         "stack:\\n  services:\\n    api:\\n      probe: {}|/repo/testrig.yml:4: stack.services.api.probe: needs exactly one of tcp, http, log, command",
         "stack:\\n  services:\\n    api:\\n      probe: {udp: 53}|/repo/testrig.yml:4: stack.services.api.probe.udp: unknown key (known: command, http, log, tcp)",
