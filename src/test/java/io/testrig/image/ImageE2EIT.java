@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.testrig.core.Exec;
+import io.testrig.report.GitLabView;
 import io.testrig.report.XmlLint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +66,13 @@ class ImageE2EIT {
             "-c",
             "set -e; docker load -q; testrig run -f examples/postgres-ssl/testrig.yml --only "
                 + CONFIG
-                + " --artifacts /artifacts; testrig gc"));
+                + " --artifacts /artifacts; "
+                // Issue 9 in the image, on the python image already loaded: a flag removes a
+                // service and skips its suite; a profile a flag enables; a value compose uses.
+                + "testrig run -f examples/feature-flags/testrig.yml --only false"
+                + " --artifacts /artifacts/feature-flags; "
+                + "testrig run -f src/test/resources/shape-switches/testrig.yml --only true"
+                + " --artifacts /artifacts/shape-switches; testrig gc"));
     String pipeline =
         "set -o pipefail; docker save "
             + String.join(" ", ImageSupport.POSTGRES_SSL_IMAGES)
@@ -89,6 +98,56 @@ class ImageE2EIT {
     assertTrue(xml.contains("ssl.min_protocol=TLSv1.2,features.client_cert=true"), xml);
     assertFalse(xml.contains("TLSv1.3"), "only the chosen config ran: " + xml);
     assertTrue(Files.isRegularFile(ARTIFACTS.resolve(CONFIG + "/logs/postgres.log")));
+    assertFlagsAndValuesWorked();
+  }
+
+  /**
+   * The two issue-9 runs of the same container: feature-flags with features.monitoring=false
+   * (metrics disabled, its suite skipped) and the test rig shape-switches with features.debug=true
+   * (profile debug on, lean disabled, web on the port compose took from the value web.port).
+   */
+  private static void assertFlagsAndValuesWorked() throws IOException {
+    Map<String, GitLabView.Case> flags = cases(ARTIFACTS.resolve("feature-flags/junit.xml"));
+    GitLabView.Case metrics = flags.get("[false] testrig / stack up: metrics");
+    assertEquals("skipped", metrics.status(), flags.keySet().toString());
+    assertTrue(metrics.shown().contains("disabled by features.monitoring=false"), metrics.shown());
+    GitLabView.Case suite = flags.get("[false] testrig / suite metrics");
+    assertEquals("skipped", suite.status(), String.valueOf(suite));
+    assertTrue(suite.shown().contains("features.monitoring=false"), suite.shown());
+    assertEquals(
+        "success",
+        pytest(flags, "test_metrics_answers_exactly_when_monitoring_is_on").status(),
+        flags.keySet().toString());
+
+    Map<String, GitLabView.Case> shape = cases(ARTIFACTS.resolve("shape-switches/junit.xml"));
+    GitLabView.Case lean = shape.get("[true] testrig / stack up: lean");
+    assertEquals("skipped", lean.status(), shape.keySet().toString());
+    assertTrue(lean.shown().contains("disabled by features.debug=true"), lean.shown());
+    assertEquals("success", shape.get("[true] testrig / suite debug-only").status());
+    for (String test :
+        List.of(
+            "test_web_listens_on_the_port_from_the_rig_value",
+            "test_debug_answers_exactly_when_its_profile_is_on",
+            "test_lean_answers_exactly_when_it_is_enabled",
+            "test_debug_answers")) {
+      assertEquals("success", pytest(shape, test).status(), test + " in " + shape.keySet());
+    }
+  }
+
+  private static Map<String, GitLabView.Case> cases(Path junit) throws IOException {
+    assertTrue(Files.isRegularFile(junit), "no JUnit XML on the host: " + junit);
+    XmlLint.assertValid(junit);
+    return GitLabView.of(junit).cases().stream()
+        .collect(Collectors.toMap(c -> c.classname() + " / " + c.name(), c -> c, (a, b) -> a));
+  }
+
+  /** A pytest testcase by its name (the classname is pytest's module path). */
+  private static GitLabView.Case pytest(Map<String, GitLabView.Case> cases, String name) {
+    return cases.entrySet().stream()
+        .filter(e -> e.getKey().endsWith(" / " + name))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " missing in " + cases.keySet()));
   }
 
   static String quote(String arg) {

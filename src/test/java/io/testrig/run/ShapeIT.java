@@ -154,6 +154,55 @@ class ShapeIT {
     run.assertLeftNothing(docker, null, tmp.resolve("art"));
   }
 
+  /**
+   * stack.profiles_if end to end (test rig src/test/resources/shape-switches): profile debug is on
+   * only in config true, service lean only in config false, suite debug-only only where debug is
+   * on, and web listens on a port compose took from the value web.port.
+   */
+  @Test
+  void aFlagEnablesAProfileInOneConfigAndNotInTheOther() throws Exception {
+    buildImages("python");
+    Path rig = Path.of("src/test/resources/shape-switches/testrig.yml").toAbsolutePath();
+    JarRun run = run(rig);
+    JarRun.Result r = run.run();
+    assertEquals(0, r.code(), r.toString());
+    Path xml = tmp.resolve("art/junit.xml");
+    XmlLint.assertValid(xml);
+    Map<String, GitLabView.Case> cases = byName(GitLabView.of(xml));
+
+    // true: the profile's service started and the debug-only suite ran; lean is off.
+    assertEquals("success", started(cases, "[true] testrig / stack up: debug (").status());
+    assertEquals("success", cases.get("[true] testrig / suite debug-only").status());
+    assertEquals("success", pytest(cases, "[true] ", "test_debug_answers").status());
+    GitLabView.Case lean = cases.get("[true] testrig / stack up: lean");
+    assertEquals("skipped", lean.status(), String.valueOf(lean));
+    assertTrue(lean.shown().contains("disabled by features.debug=true"), lean.shown());
+    // false: the profile is off, so debug is not part of the stack at all; its suite is skipped.
+    assertFalse(
+        cases.keySet().stream().anyMatch(k -> k.startsWith("[false] testrig / stack up: debug")),
+        cases.keySet().toString());
+    assertEquals("success", started(cases, "[false] testrig / stack up: lean (").status());
+    GitLabView.Case suite = cases.get("[false] testrig / suite debug-only");
+    assertEquals("skipped", suite.status(), String.valueOf(suite));
+    assertTrue(
+        suite.shown().contains("skipped by when: features.debug (features.debug=false)"),
+        suite.shown());
+    assertFalse(
+        cases.keySet().stream()
+            .anyMatch(k -> k.startsWith("[false] ") && k.endsWith(" / test_debug_answers")));
+    // Both: the suite saw exactly the services its config switched on, web on the value's port.
+    for (String cfg : List.of("true", "false")) {
+      for (String test :
+          List.of(
+              "test_web_listens_on_the_port_from_the_rig_value",
+              "test_debug_answers_exactly_when_its_profile_is_on",
+              "test_lean_answers_exactly_when_it_is_enabled")) {
+        assertEquals("success", pytest(cases, "[" + cfg + "] ", test).status(), cfg + " " + test);
+      }
+    }
+    run.assertLeftNothing(docker, null, tmp.resolve("art"));
+  }
+
   @Test
   void aHardDependencyOnADisabledServiceIsRejectedBeforeAnythingStarts() throws Exception {
     Path dir = copyExample("feature-flags");
