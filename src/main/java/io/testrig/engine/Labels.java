@@ -101,12 +101,32 @@ public final class Labels {
       return false;
     }
     Optional<ProcessHandle> p = ProcessHandle.of(pid);
-    if (p.isEmpty() || !p.get().isAlive()) {
+    if (p.isEmpty() || !p.get().isAlive() || exited(pid)) {
       return true;
     }
     long actual = p.get().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     // Start times come from /proc with clock-tick resolution; a different process is seconds off.
     return start != 0 && actual != 0 && Math.abs(actual - start) > 2_000;
+  }
+
+  /**
+   * Whether a process that still answers {@code kill(pid, 0)} has in fact exited: a zombie ({@code
+   * Z}) waiting for its parent, or one being torn down ({@code X}). A SIGKILLed JVM stays in that
+   * state for a moment after its process group is gone, and its stack is garbage already. State is
+   * the field after the parenthesised command in /proc/PID/stat (proc(5)).
+   */
+  static boolean exited(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      int close = stat.lastIndexOf(')');
+      if (close < 0 || close + 2 >= stat.length()) {
+        return false;
+      }
+      char state = stat.charAt(close + 2);
+      return state == 'Z' || state == 'X';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The run's start time from a label map, or null. */

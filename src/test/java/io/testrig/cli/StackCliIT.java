@@ -164,7 +164,13 @@ class StackCliIT {
     // Kill the whole process group (bash and java), as a cancelled job's runner does.
     new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).start().waitFor();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    Thread.sleep(500);
+    // The JVM's own exit can trail its shell's under load: gc judges the owner by its pid.
+    String owner = ownerOf(rig);
+    long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Labels.ownerGone(owner) && System.nanoTime() < gone) {
+      Thread.sleep(100);
+    }
+    assertTrue(Labels.ownerGone(owner), "the killed up (" + owner + ") is gone");
     assertEquals(
         1,
         DockerClients.of(engine)
@@ -222,6 +228,18 @@ class StackCliIT {
     assertTrue(
         err.startsWith("testrig: dockerd exited; the job container must run privileged"), err);
     assertTrue(err.contains("privileged = true") && err.contains("testrig-no-such-flag"), err);
+  }
+
+  /** The owner label of the rig's stack (the `up` process that made it). */
+  private static String ownerOf(String rig) {
+    return DockerClients.of(engine)
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(Labels.RIG, rig))
+        .exec()
+        .get(0)
+        .getLabels()
+        .get(Labels.OWNER);
   }
 
   private static List<String> java(List<String> args) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,5 +39,21 @@ class LabelsTest {
     assertEquals(Instant.ofEpochSecond(42), Labels.started(Map.of(Labels.STARTED, "42")));
     assertNull(Labels.started(Map.of(Labels.STARTED, "soon")));
     assertNull(Labels.started(Map.of()));
+  }
+
+  @Test
+  void aZombieOwnerIsGone() throws Exception {
+    // `sleep 0 &` exits at once; its parent then execs `sleep 3` and never reaps it: a zombie.
+    Process p = new ProcessBuilder("bash", "-c", "sleep 0 & echo $!; exec sleep 3").start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+      long zombie = Long.parseLong(r.readLine().strip());
+      Thread.sleep(300);
+      assertTrue(ProcessHandle.of(zombie).map(ProcessHandle::isAlive).orElse(false));
+      assertTrue(Labels.exited(zombie), "a zombie has exited");
+      assertTrue(Labels.ownerGone(Labels.owner(ProcessHandle.of(zombie).orElseThrow())));
+      assertFalse(Labels.exited(ProcessHandle.current().pid()), "this JVM runs");
+    } finally {
+      p.destroyForcibly();
+    }
   }
 }
