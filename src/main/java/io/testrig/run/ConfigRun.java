@@ -104,10 +104,6 @@ final class ConfigRun {
     }
     String runId = ProjectNames.runId(env, config.isSingle() ? null : config.slug());
     Path artifacts = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
-    Path runDirOverride =
-        opts.runDir() == null || config.isSingle()
-            ? opts.runDir()
-            : opts.runDir().resolve(config.slug());
     // Registered before the directory exists: after SIGINT/SIGTERM the registration is refused and
     // this config never starts (issue 7, item 6). The hook's wipe waits for dirLock, so it never
     // races a half-written directory (certs, config.json) that would then outlive the wipe.
@@ -118,7 +114,7 @@ final class ConfigRun {
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
-      StackSession session = openRunDir(runDirOverride, runId, sessionRef);
+      StackSession session = openRunDir(runDirOverride(), runId, sessionRef);
       RunDir dir = session.dir();
       if (prepare(session)) {
         if (!rig.stack().isEmpty()) {
@@ -158,6 +154,13 @@ final class ConfigRun {
       finished = true;
     }
     return new Result(config, snapshot(null), infra);
+  }
+
+  /** {@code --run-dir} as given for one config; under it, one directory per matrix config. */
+  private Path runDirOverride() {
+    return opts.runDir() == null || config.isSingle()
+        ? opts.runDir()
+        : opts.runDir().resolve(config.slug());
   }
 
   /**
