@@ -34,8 +34,7 @@ final class EnvCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DevService dev =
-        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
+    DevService dev = select.service(rig, root.redactor);
     try (Engine engine = engineOptions.connect()) {
       dev.env(engine, secrets, force, System.getenv(), spec.commandLine().getOut());
     }

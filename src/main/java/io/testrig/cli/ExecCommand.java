@@ -43,8 +43,7 @@ final class ExecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DevService dev =
-        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
+    DevService dev = select.service(rig, root.redactor);
     try (Engine engine = engineOptions.connect()) {
       return dev.exec(
           engine,

@@ -26,8 +26,7 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DevService dev =
-        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
+    DevService dev = select.service(rig, root.redactor);
     try (Engine engine = engineOptions.connect()) {
       dev.info(engine, spec.commandLine().getOut());
     }

@@ -27,8 +27,7 @@ final class ReloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DevService dev =
-        new DevService(rig.load(), rig.runDir, rig.config, select.project, root.redactor);
+    DevService dev = select.service(rig, root.redactor);
     try (Engine engine = engineOptions.connect()) {
       dev.reload(engine, rig.set, System.getenv(), spec.commandLine().getOut());
     }
