@@ -57,9 +57,10 @@ timed() { # key command...: wall and CPU of one run
   W[$1]="${W[$1]:-} $(((${EPOCHREALTIME/./} - t0) / 1000))"
   C[$1]="${C[$1]:-} $(awk '{printf "%d", ($1 + $2) * 1000}' "$WORK/cpu")"
 }
-tr_up() { "$TESTRIG" up -f "$WORK/testrig.yml" -p "$P" --run-dir "$WORK/run"; }
-tr_down() { "$TESTRIG" down -f "$WORK/testrig.yml" -p "$P" --run-dir "$WORK/run" --artifacts "$WORK/art"; }
-dc() { docker compose -p "$P" -f "$WORK/compose.yml" "$@"; }
+# Arrays, not functions: /usr/bin/time runs a program.
+TR_UP=("$TESTRIG" up -f "$WORK/testrig.yml" -p "$P" --run-dir "$WORK/run")
+TR_DOWN=("$TESTRIG" down -f "$WORK/testrig.yml" -p "$P" --run-dir "$WORK/run" --artifacts "$WORK/art")
+DC=(docker compose -p "$P" -f "$WORK/compose.yml")
 
 pair() { # name, then A (testrig) and B (docker) as functions
   local r
@@ -72,8 +73,8 @@ ver_b() { timed "$1" docker --version; }
 val_a() { timed "$1" "$TESTRIG" validate -f "$WORK/testrig.yml"; }
 val_b() { timed "$1" docker compose -f "$WORK/compose.yml" config -q; }
 # up and down are measured as one locked block per tool: up, then down of what it brought up.
-stack_a() { flock 9; timed up.a tr_up; timed down.a tr_down; flock -u 9; }
-stack_b() { flock 9; timed up.b dc up -d; timed down.b dc down -v -t 0; flock -u 9; }
+stack_a() { flock 9; timed up.a "${TR_UP[@]}"; timed down.a "${TR_DOWN[@]}"; flock -u 9; }
+stack_b() { flock 9; timed up.b "${DC[@]}" up -d; timed down.b "${DC[@]}" down -v -t 0; flock -u 9; }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench/fixed.sh: REPS=$REPS, launcher $TESTRIG; load $LOAD0 on $(nproc) cores" >&2
@@ -82,7 +83,7 @@ echo "bench/fixed.sh: REPS=$REPS, launcher $TESTRIG; load $LOAD0 on $(nproc) cor
 pair version ver_a ver_b
 pair validate val_a val_b
 if [[ $ENGINE == 1 ]]; then
-  flock 9; tr_up >/dev/null 2>&1; tr_down >/dev/null 2>&1; flock -u 9
+  flock 9; "${TR_UP[@]}" >/dev/null 2>&1; "${TR_DOWN[@]}" >/dev/null 2>&1; flock -u 9
   for ((r = 1; r <= REPS; r++)); do
     if ((r % 2)); then stack_a; stack_b; else stack_b; stack_a; fi
   done
