@@ -6,6 +6,7 @@ import io.testrig.validate.Validation;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that reads a rig file. */
@@ -48,5 +49,10 @@ final class RigOptions {
    */
   Rig loadValidated() {
     return Validation.load(file, runDir, System.getenv());
+  }
+
+  /** As {@link #loadValidated()}, asking compose under the project name {@code project} gives. */
+  Rig loadValidated(Function<Rig, String> project) {
+    return Validation.load(file, runDir, System.getenv(), project);
   }
 }

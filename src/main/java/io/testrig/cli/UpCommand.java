@@ -1,10 +1,12 @@
 package io.testrig.cli;
 
 import io.testrig.dev.StackInfo;
+import io.testrig.rig.Rig;
 import io.testrig.run.Output;
 import io.testrig.run.UpService;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,12 +51,23 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> env = System.getenv();
+    // The project's name is settled before the validation pass, which asks compose under it: the
+    // bring-up then reuses that answer instead of starting compose again (issue 11).
+    String[] name = {project};
+    Rig valid =
+        rig.loadValidated(
+            r -> {
+              if (name[0] == null && r.stack().project() == null) {
+                name[0] = UpService.freshProject(env);
+              }
+              return name[0] != null ? name[0] : r.stack().project();
+            });
     UpService.Options opts =
-        new UpService.Options(rig.runDir, rig.config, rig.set, project, artifacts.dir, ttl);
+        new UpService.Options(rig.runDir, rig.config, rig.set, name[0], artifacts.dir, ttl);
     Output progress = Consoles.output(spec);
     UpService.Started s =
-        new UpService(rig.loadValidated(), opts, root.redactor, progress, System.getenv())
-            .up(engineOptions::connect);
+        new UpService(valid, opts, root.redactor, progress, env).up(engineOptions::connect);
     out.printf(
         "stack %s is up (%d services) until %s (--ttl %s); remove it with: testrig down -p %s%n",
         s.project(), s.ready(), s.expires(), StackInfo.compact(ttl), s.project());

@@ -2,6 +2,7 @@ package io.testrig.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.testrig.backend.ComposeBackend;
+import io.testrig.backend.ComposeProject;
 import io.testrig.core.Exec;
 import io.testrig.core.Redactor;
 import java.util.ArrayList;
@@ -55,12 +56,34 @@ public final class ComposeConfig {
 
   private ComposeConfig() {}
 
+  /** {@code name} when compose accepts it as a project name, else {@link #PROJECT}. */
+  public static String projectOr(String name) {
+    return name != null && ProjectNames.VALID.matcher(name).matches() ? name : PROJECT;
+  }
+
   /**
    * Asks {@code compose} (no engine needed) for its model of the project, with every profile
    * enabled; {@code redactor} masks its error output.
    */
   public static Resolved resolve(ComposeBackend compose, Redactor redactor) {
+    return resolved(compose.config(StackService.CONFIG_TIMEOUT), redactor);
+  }
+
+  /**
+   * As {@link #resolve(ComposeBackend, Redactor)} for {@code project}, and remembered ({@link
+   * ConfigMemo}): the bring-up of the same project with the same files and environment right after
+   * the validation pass ({@code testrig up}) reuses the model instead of starting compose again.
+   */
+  public static Resolved resolve(
+      ComposeProject project, ComposeBackend compose, Redactor redactor) {
     Exec.Result r = compose.config(StackService.CONFIG_TIMEOUT);
+    if (r.ok()) {
+      ConfigMemo.remember(project, r);
+    }
+    return resolved(r, redactor);
+  }
+
+  private static Resolved resolved(Exec.Result r, Redactor redactor) {
     if (!r.ok()) {
       return new Resolved(
           StackService.firstLine(redactor.redact(r.stderr())),

@@ -71,7 +71,9 @@ public final class StackService {
     Map<String, String> env = new LinkedHashMap<>(engine.environment());
     env.putAll(opts.env());
     ComposeProject plain = new ComposeProject(project, files, envFiles, env, opts.redactor());
-    ComposeModel model = preflight(engine.backend(), plain);
+    ComposeProject asValidated =
+        new ComposeProject(project, files, envFiles, opts.env(), opts.redactor());
+    ComposeModel model = preflight(engine.backend(), plain, ConfigMemo.recall(asValidated));
     checkServices(model, spec, where);
     List<String> byProfiles = model.enabledServices(spec.profiles());
     List<String> enabled = Disabled.enabled(model, byProfiles, disabled, where);
@@ -175,10 +177,14 @@ public final class StackService {
 
   /**
    * {@code docker compose config --format json} with every profile enabled: validates the files (an
-   * invalid one is bad input) and returns the resolved model.
+   * invalid one is bad input) and returns the resolved model; {@code validated} is the same
+   * project's accepted config from this command's validation pass ({@link ConfigMemo}), which
+   * spares a second compose process, or null.
    */
-  private static ComposeModel preflight(Backend backend, ComposeProject project) {
-    Exec.Result config = backend.compose(project).config(CONFIG_TIMEOUT);
+  private static ComposeModel preflight(
+      Backend backend, ComposeProject project, Exec.Result validated) {
+    Exec.Result config =
+        validated != null ? validated : backend.compose(project).config(CONFIG_TIMEOUT);
     if (!config.ok()) {
       List<String> names = project.files().stream().map(Path::toString).toList();
       throw TestrigException.badInput(

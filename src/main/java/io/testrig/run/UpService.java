@@ -1,5 +1,6 @@
 package io.testrig.run;
 
+import io.testrig.compose.ProjectNames;
 import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.Stack;
 import io.testrig.core.Redactor;
@@ -108,6 +109,14 @@ public final class UpService {
       session.discard();
       throw e;
     }
+  }
+
+  /**
+   * A fresh project name for a stack that names none ({@code -p}, {@code stack.project}), as the
+   * bring-up would pick it: {@code testrig-<run id>}.
+   */
+  public static String freshProject(Map<String, String> env) {
+    return ProjectNames.project(ProjectNames.runId(env, null));
   }
 
   /** The connected engine, or the connection's own failure as it was thrown. */

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The one validation pass (issue 9, item 5) that {@code validate}, {@code run} and {@code up} start
@@ -53,6 +54,17 @@ public final class Validation {
    *     and none is installed (and nothing else is wrong)
    */
   public static Rig load(Path file, Path runDir, Map<String, String> env) {
+    return load(file, runDir, env, r -> null);
+  }
+
+  /**
+   * As {@link #load(Path, Path, Map)}; compose is asked under the project name {@code project}
+   * gives for the rig (null, or a name compose would refuse: {@link ComposeConfig#PROJECT}), so a
+   * bring-up under that name right after reuses the answer instead of asking compose again ({@code
+   * testrig up}, issue 11).
+   */
+  public static Rig load(
+      Path file, Path runDir, Map<String, String> env, Function<Rig, String> project) {
     RigLoader.Checked checked = new RigLoader().check(file);
     Rig rig = checked.rig();
     Problems out = new Problems();
@@ -61,7 +73,7 @@ public final class Validation {
     TestrigException noCompose = null;
     if (composeCheckable(rig, checked.problems(), out)) {
       try {
-        compose(rig, runDir, env, out);
+        compose(rig, runDir, env, ComposeConfig.projectOr(project.apply(rig)), out);
       } catch (TestrigException e) {
         if (e.exitCode() != ExitCode.ENGINE_UNAVAILABLE) {
           throw e;
@@ -99,15 +111,15 @@ public final class Validation {
   }
 
   /** {@code docker compose config}: its rejection is a problem; else the compose rules run. */
-  private static void compose(Rig rig, Path runDir, Map<String, String> env, Problems out) {
+  private static void compose(
+      Rig rig, Path runDir, Map<String, String> env, String name, Problems out) {
     List<Path> files = rig.stack().files().stream().map(rig::resolve).toList();
     List<Path> envFiles = rig.stack().envFiles().stream().map(rig::resolve).toList();
     Redactor redactor = new Redactor();
     ComposeProject project =
-        new ComposeProject(
-            ComposeConfig.PROJECT, files, envFiles, composeEnv(rig, runDir), redactor);
+        new ComposeProject(name, files, envFiles, composeEnv(rig, runDir), redactor);
     ComposeConfig.Resolved resolved =
-        ComposeConfig.resolve(ComposeCli.withoutEngine(project), redactor);
+        ComposeConfig.resolve(project, ComposeCli.withoutEngine(project), redactor);
     if (!resolved.accepted()) {
       String names = String.join(", ", files.stream().map(Path::toString).toList());
       out.add(
