@@ -57,7 +57,7 @@ public final class DevService {
     StackInfo.print(
         out,
         target,
-        Services.of(compose(engine)),
+        Services.of(engine.backend(), compose(engine)),
         store.entries().size(),
         store.file(),
         Instant.now());
@@ -79,7 +79,8 @@ public final class DevService {
     if (withSecrets) {
       values = store.entries();
     }
-    StackInfo.env(target, Services.of(compose(engine)), store.file(), values).forEach(out::println);
+    StackInfo.env(target, Services.of(engine.backend(), compose(engine)), store.file(), values)
+        .forEach(out::println);
   }
 
   /** {@code testrig exec}: the command's exit code. */

@@ -48,6 +48,7 @@ public final class FakeBackend implements Backend {
     final StringBuilder log = new StringBuilder();
     int replicas = 1;
     boolean reports;
+    List<ContainerInfo.Port> ports = new ArrayList<>();
 
     Service(String name) {
       this.name = name;
@@ -119,6 +120,24 @@ public final class FakeBackend implements Backend {
 
     public Service replicas(int n) {
       replicas = n;
+      return this;
+    }
+
+    /** Container port {@code target}/tcp published on {@code hostIp:hostPort}. */
+    public Service publishes(int target, String hostIp, int hostPort) {
+      ports.add(new ContainerInfo.Port(target, "tcp", hostIp, hostPort));
+      return this;
+    }
+
+    /** Container port {@code target}/tcp exposed, not published. */
+    public Service exposes(int target) {
+      ports.add(new ContainerInfo.Port(target, "tcp", "", 0));
+      return this;
+    }
+
+    /** Inspection reports no ports at all (a backend that does not know them): null. */
+    public Service portsUnknown() {
+      ports = null;
       return this;
     }
   }
@@ -304,7 +323,8 @@ public final class FakeBackend implements Backend {
           c.oom,
           hc,
           "10.0.0." + c.id.substring(1),
-          Map.of());
+          Map.of(),
+          c.script.ports);
     }
   }
 
@@ -537,6 +557,7 @@ public final class FakeBackend implements Backend {
 
     @Override
     public Exec.Result config(Duration timeout) {
+      calls.add("compose config " + project.name());
       ObjectNode root = JSON.createObjectNode();
       ObjectNode svc = root.putObject("services");
       for (Service s : services.values()) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.testrig.backend.ComposeProject;
+import io.testrig.backend.FakeBackend;
+import io.testrig.compose.ProjectCompose;
+import io.testrig.core.CallCount;
 import io.testrig.core.ExitCode;
 import io.testrig.core.MaskingWriter;
 import io.testrig.core.Redactor;
@@ -15,6 +19,7 @@ import io.testrig.dev.Services.Service;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,6 +52,40 @@ class DevLoopTest {
     assertEquals(List.of(new Address("127.0.0.1", 49153, 443, "tcp")), web.published());
     assertEquals(List.of(80), web.ports());
     assertEquals("[::1]:8080", new Address("::1", 8080, 80, "tcp").hostPort());
+  }
+
+  @Test
+  void theEngineGivesTheSameServicesAsComposePsWithoutAComposeProcess() {
+    // The rows of composePsJsonInBothShapes, as containers of project p on the fake engine.
+    FakeBackend fake = new FakeBackend();
+    fake.service("web").publishes(443, "::", 49153).exposes(80).publishes(443, "0.0.0.0", 49153);
+    fake.service("db");
+    fake.compose(new ComposeProject("p", List.of(), List.of(), Map.of(), new Redactor()))
+        .create(List.of(), List.of(), Duration.ofSeconds(1));
+    fake.startContainer(fake.containers().get(0).id());
+    String line1 =
+        "{\"Service\":\"web\",\"State\":\"running\",\"Publishers\":["
+            + "{\"URL\":\"0.0.0.0\",\"TargetPort\":443,\"PublishedPort\":49153,\"Protocol\":\"tcp\"},"
+            + "{\"URL\":\"::\",\"TargetPort\":443,\"PublishedPort\":49153,\"Protocol\":\"tcp\"},"
+            + "{\"URL\":\"\",\"TargetPort\":80,\"PublishedPort\":0,\"Protocol\":\"tcp\"}]}";
+    String line2 = "{\"Service\":\"db\",\"State\":\"created\",\"Publishers\":null}";
+    int before = CallCount.compose();
+    List<Service> fromEngine =
+        Services.of(fake, ProjectCompose.of(fake, "p", Map.of(), new Redactor()));
+    assertEquals(Services.parse(line1 + "\n" + line2), fromEngine);
+    assertEquals(before, CallCount.compose(), "no compose process");
+    // A backend that cannot tell the ports: compose ps is asked (the fake's compose binary does not
+    // exist, so that fails).
+    FakeBackend unknown = new FakeBackend();
+    unknown.service("web").portsUnknown();
+    unknown
+        .compose(new ComposeProject("q", List.of(), List.of(), Map.of(), new Redactor()))
+        .create(List.of(), List.of(), Duration.ofSeconds(1));
+    TestrigException e =
+        assertThrows(
+            TestrigException.class,
+            () -> Services.of(unknown, ProjectCompose.of(unknown, "q", Map.of(), new Redactor())));
+    assertTrue(e.getMessage().contains("fake-compose"), e.getMessage());
   }
 
   @Test

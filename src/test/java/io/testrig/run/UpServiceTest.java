@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.testrig.backend.FakeBackend;
+import io.testrig.core.CallCount;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
+import io.testrig.engine.Engine;
 import io.testrig.rig.Rig;
 import io.testrig.rig.RigLoader;
+import io.testrig.validate.Validation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -87,5 +91,35 @@ class UpServiceTest {
     assertEquals(ExitCode.BAD_INPUT, e.exitCode());
     assertTrue(connected.get());
     assertFalse(Files.exists(runDir), "certs and config.json made before the failure are gone");
+  }
+
+  @Test
+  void upAsksComposeOnceForTheModelAndNotAtAllForItsInfo() throws Exception {
+    Path file = dir.resolve("testrig.yml");
+    Files.writeString(file, "stack: {files: [compose.yml]}\n");
+    Files.writeString(dir.resolve("compose.yml"), "services: {db: {image: fake/image:1}}\n");
+    Path runDir = dir.resolve("run");
+    String project = "testrig-unit-" + Long.toHexString(System.nanoTime());
+    FakeBackend fake = new FakeBackend();
+    fake.service("db");
+    int before = CallCount.compose();
+    // As UpCommand does: the validation pass asks compose under the project's own name.
+    Rig rig = Validation.load(file, runDir, Map.of(), r -> project);
+    assertEquals(before + 1, CallCount.compose(), "the validation's docker compose config");
+    UpService.Started s =
+        new UpService(
+                rig,
+                new UpService.Options(runDir, null, Map.of(), project, dir.resolve("art")),
+                new Redactor(),
+                out,
+                Map.of())
+            .up(() -> Engine.of(fake, "unix:///fake.sock", Map.of()), ProcessHandle.current());
+    assertEquals(1, s.ready());
+    assertTrue(s.info().contains("  db (running): no ports"), s.info());
+    // Neither a second config (the bring-up's preflight) nor a compose ps (the info block).
+    assertEquals(before + 1, CallCount.compose(), "no other compose process");
+    assertFalse(fake.calls().contains("compose config " + project), fake.calls().toString());
+    assertTrue(fake.calls().contains("compose create " + project), fake.calls().toString());
+    fake.close();
   }
 }
