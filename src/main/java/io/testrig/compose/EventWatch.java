@@ -8,7 +8,10 @@ import io.testrig.engine.Labels;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Follows the engine's container events of one project: health_status and die wake the readiness
@@ -21,6 +24,7 @@ final class EventWatch implements AutoCloseable {
   private final Map<String, Long> seen = new ConcurrentHashMap<>();
   private final Object signal = new Object();
   private final Subscription stream;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   EventWatch(Backend backend, String project) {
     // since = this second: events between the request and the stream being attached are replayed.
@@ -97,8 +101,47 @@ final class EventWatch implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Subscribes on a thread of its own, so the subscription (a round trip, and the events verb's
+   * first use) overlaps what comes before the first start, {@code up --no-start} (issue 11).
+   */
+  static CompletableFuture<EventWatch> opening(Backend backend, String project) {
+    CompletableFuture<EventWatch> f = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(new EventWatch(backend, project));
+              } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "events-" + project);
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  /** The watch {@link #opening} subscribed, or the subscription's own failure. */
+  static EventWatch opened(CompletableFuture<EventWatch> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Closes the stream once; later calls do nothing. */
   @Override
   public void close() {
-    stream.close();
+    if (closed.compareAndSet(false, true)) {
+      stream.close();
+    }
   }
 }

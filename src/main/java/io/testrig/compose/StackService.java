@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Brings a rig's compose stack up until every service is ready:
@@ -85,6 +86,8 @@ public final class StackService {
     if (opts.shutdownHook()) {
       stack.hook();
     }
+    // Subscribed while compose creates the containers; closed on every path.
+    CompletableFuture<EventWatch> events = EventWatch.opening(engine.backend(), project);
     try {
       build(compose, spec, opts.redactor());
       if (!enabled.isEmpty()) { // with every service disabled, `up` naming none would make all
@@ -94,7 +97,7 @@ public final class StackService {
       List<ServiceStatus> statuses =
           Disabled.withDisabled(
               model,
-              bringUp(engine, project, model, enabled, spec, opts),
+              bringUp(engine, project, model, enabled, spec, opts, events),
               byProfiles,
               disabled,
               opts.progress(),
@@ -110,6 +113,8 @@ public final class StackService {
     } catch (RuntimeException e) {
       stack.close();
       throw e;
+    } finally {
+      events.thenAccept(EventWatch::close);
     }
   }
 
@@ -289,9 +294,10 @@ public final class StackService {
       ComposeModel model,
       List<String> enabled,
       StackSpec spec,
-      StackOptions opts)
+      StackOptions opts,
+      CompletableFuture<EventWatch> watching)
       throws InterruptedException {
-    try (EventWatch events = new EventWatch(engine.backend(), project)) {
+    try (EventWatch events = EventWatch.opened(watching)) {
       Map<String, List<String>> containers = Stack.containersByService(engine.backend(), project);
       return new Bringup(engine, model, enabled, spec, containers, opts.progress(), events).run();
     }

@@ -202,6 +202,9 @@ public final class FakeBackend implements Backend {
   private final List<Map.Entry<String, Long>> execLog =
       Collections.synchronizedList(new ArrayList<>());
   private Exec.Result createResult;
+  private volatile boolean createWaitsForEvents;
+  private final java.util.concurrent.CountDownLatch subscribed =
+      new java.util.concurrent.CountDownLatch(1);
   private int nextId;
 
   private record Subscriber(LabelFilter filter, Consumer<ContainerEvent> sink) {}
@@ -214,6 +217,14 @@ public final class FakeBackend implements Backend {
   /** Makes {@code create} fail with this stderr, creating nothing. */
   public void failCreate(String stderr) {
     createResult = new Exec.Result(List.of("fake"), 1, "", stderr);
+  }
+
+  /**
+   * Makes {@code create} wait (up to 5 s, then fail) until someone subscribed to events: a bring-up
+   * that subscribes only after its create fails.
+   */
+  public void createWaitsForEvents() {
+    createWaitsForEvents = true;
   }
 
   public void addImage(String name) {
@@ -450,6 +461,7 @@ public final class FakeBackend implements Backend {
       LabelFilter filter, long sinceEpochSecond, Consumer<ContainerEvent> sink) {
     Subscriber s = new Subscriber(filter, sink);
     subscribers.add(s);
+    subscribed.countDown();
     return new Subscription() {
       @Override
       public boolean await(Duration max) {
@@ -586,6 +598,14 @@ public final class FakeBackend implements Backend {
       calls.add("compose create " + project.name());
       if (createResult != null) {
         return createResult;
+      }
+      try {
+        if (createWaitsForEvents && !subscribed.await(5, TimeUnit.SECONDS)) {
+          return new Exec.Result(List.of("fake"), 1, "", "nobody subscribed to events");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Exec.Result(List.of("fake"), 1, "", "interrupted");
       }
       Map<String, String> projectLabel = Map.of("com.docker.compose.project", project.name());
       addNetwork(project.name() + "_default", projectLabel);

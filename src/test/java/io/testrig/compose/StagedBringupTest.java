@@ -260,6 +260,16 @@ class StagedBringupTest {
     }
   }
 
+  @Test
+  void theEventsSubscriptionDoesNotWaitForTheCreate() throws IOException {
+    // The create finishes only once events are subscribed: a bring-up that subscribes after its
+    // create (serially, as before issue 11) fails here.
+    fake.createWaitsForEvents();
+    fake.service("db");
+    Map<String, ServiceStatus> s = up(rig("5s", ""));
+    assertEquals(State.READY, s.get("db").state());
+  }
+
   private boolean startedBefore(String first, String second) {
     List<String> calls = fake.calls();
     int a = -1;
