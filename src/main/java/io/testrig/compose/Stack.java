@@ -264,22 +264,12 @@ public final class Stack implements AutoCloseable {
   }
 
   static Reaper.Removed remove(Backend client, String project, String runId, boolean graceful) {
-    Reaper.Removed a = Reaper.remove(client, Labels.COMPOSE_PROJECT, project, l -> true, graceful);
-    if (runId == null) {
-      return a;
+    List<LabelFilter> filters = new ArrayList<>();
+    filters.add(LabelFilter.of(Labels.COMPOSE_PROJECT, project));
+    if (runId != null) {
+      filters.add(LabelFilter.of(Labels.RUN_ID, runId));
     }
-    Reaper.Removed b = Reaper.remove(client, Labels.RUN_ID, runId, l -> true, graceful);
-    return new Reaper.Removed(
-        concat(a.containers(), b.containers()),
-        concat(a.networks(), b.networks()),
-        concat(a.volumes(), b.volumes()),
-        concat(a.kept(), b.kept()));
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+    return Reaper.remove(client, filters, l -> true, graceful);
   }
 
   /** The project's service containers (not one-off ones), by service, sorted by name. */

@@ -8,8 +8,10 @@ import io.testrig.core.Parallel;
 import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -48,11 +50,44 @@ public final class Reaper {
       String value,
       Predicate<Map<String, String>> select,
       boolean graceful) {
-    LabelFilter filter = LabelFilter.of(key, value);
+    return remove(client, List.of(LabelFilter.of(key, value)), select, graceful);
+  }
+
+  /**
+   * As {@link #remove(Backend, String, String, Predicate, boolean)} for what carries any of {@code
+   * filters} (a project and its run id): the containers of all of them go first, then the networks,
+   * then the volumes, so a network is never asked to go while a container of another filter still
+   * uses it. The lists of containers, networks and volumes of every filter are asked for at once:
+   * each is a round trip to the engine and none depends on another (issue 11).
+   */
+  public static Removed remove(
+      Backend client,
+      List<LabelFilter> filters,
+      Predicate<Map<String, String>> select,
+      boolean graceful) {
+    List<Function<LabelFilter, List<Resource>>> kinds =
+        List.of(client::listContainers, client::listNetworks, client::listVolumes);
+    List<Map.Entry<Integer, LabelFilter>> asks = new ArrayList<>();
+    for (int k = 0; k < kinds.size(); k++) {
+      for (LabelFilter f : filters) {
+        asks.add(Map.entry(k, f));
+      }
+    }
+    List<List<Resource>> found = Parallel.map(asks, a -> kinds.get(a.getKey()).apply(a.getValue()));
+    List<List<Resource>> byKind = new ArrayList<>();
+    for (int k = 0; k < kinds.size(); k++) {
+      Map<String, Resource> unique = new LinkedHashMap<>();
+      for (int i = 0; i < asks.size(); i++) {
+        if (asks.get(i).getKey() == k) {
+          selected(found.get(i), select).forEach(r -> unique.putIfAbsent(r.id(), r));
+        }
+      }
+      byKind.add(new ArrayList<>(unique.values()));
+    }
     List<String> kept = new ArrayList<>();
-    List<String> removedContainers = removeContainers(client, filter, select, graceful, kept);
-    List<String> removedNetworks = removeNetworks(client, filter, select, kept);
-    List<String> removedVolumes = removeVolumes(client, filter, select, kept);
+    List<String> removedContainers = removeContainers(client, byKind.get(0), graceful, kept);
+    List<String> removedNetworks = removeNetworks(client, byKind.get(1), kept);
+    List<String> removedVolumes = removeVolumes(client, byKind.get(2), kept);
     return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
   }
 
@@ -80,12 +115,7 @@ public final class Reaper {
 
   /** Removes the selected containers in parallel; their names without the leading slash. */
   private static List<String> removeContainers(
-      Backend client,
-      LabelFilter filter,
-      Predicate<Map<String, String>> select,
-      boolean graceful,
-      List<String> kept) {
-    List<Resource> selected = selected(client.listContainers(filter), select);
+      Backend client, List<Resource> selected, boolean graceful, List<String> kept) {
     return names(Parallel.map(selected, c -> removeContainer(client, c, graceful, kept)));
   }
 
@@ -111,11 +141,7 @@ public final class Reaper {
 
   /** Removes the selected networks in parallel (their containers are gone by now). */
   private static List<String> removeNetworks(
-      Backend client,
-      LabelFilter filter,
-      Predicate<Map<String, String>> select,
-      List<String> kept) {
-    List<Resource> selected = selected(client.listNetworks(filter), select);
+      Backend client, List<Resource> selected, List<String> kept) {
     return names(
         Parallel.map(
             selected,
@@ -161,11 +187,7 @@ public final class Reaper {
 
   /** Removes the selected named volumes in parallel. */
   private static List<String> removeVolumes(
-      Backend client,
-      LabelFilter filter,
-      Predicate<Map<String, String>> select,
-      List<String> kept) {
-    List<Resource> selected = selected(client.listVolumes(filter), select);
+      Backend client, List<Resource> selected, List<String> kept) {
     return names(
         Parallel.map(
             selected,

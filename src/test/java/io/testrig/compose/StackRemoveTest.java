@@ -1,6 +1,7 @@
 package io.testrig.compose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.testrig.backend.FakeBackend;
 import io.testrig.engine.Engine;
@@ -40,6 +41,13 @@ class StackRemoveTest {
 
       assertEquals(List.of("testrig-r1-db-1", "testrig-suite-r1-api-abc"), r.containers());
       assertEquals(List.of("testrig-r1_default"), r.networks());
+      // The suite container (run id only) may sit on the project's network: every container goes
+      // before any network, whichever label found it.
+      List<String> calls = fake.calls();
+      assertTrue(
+          calls.indexOf("remove testrig-suite-r1-api-abc")
+              < calls.indexOf("remove network n-testrig-r1_default"),
+          calls.toString());
       assertEquals(
           List.of("testrig-r2-db-1"),
           fake.containers().stream().map(FakeBackend.Container::name).toList());
