@@ -274,8 +274,14 @@ public final class Stack implements AutoCloseable {
 
   /** The project's service containers (not one-off ones), by service, sorted by name. */
   static Map<String, List<String>> containersByService(Backend client, String project) {
+    return containersByService(
+        client.listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project)));
+  }
+
+  /** {@link #containersByService(Backend, String)} of a project's listed containers. */
+  static Map<String, List<String>> containersByService(List<Resource> projectContainers) {
     Map<String, TreeMap<String, String>> byService = new TreeMap<>();
-    for (Resource c : client.listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project))) {
+    for (Resource c : projectContainers) {
       Map<String, String> l = c.labels();
       if ("True".equalsIgnoreCase(l.get(Labels.COMPOSE_ONEOFF))
           || l.get(Labels.COMPOSE_SERVICE) == null) {

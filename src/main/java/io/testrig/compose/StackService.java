@@ -381,16 +381,15 @@ public final class StackService {
   public static Down down(Engine engine, String project, Path artifactDir, Redactor redactor) {
     Backend backend = engine.backend();
     String runId = null;
-    for (Resource c : backend.listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project))) {
+    // One list for the run id and the logs: each list is a round trip (issue 11).
+    List<Resource> found = backend.listContainers(LabelFilter.of(Labels.COMPOSE_PROJECT, project));
+    for (Resource c : found) {
       runId = c.labels().getOrDefault(Labels.RUN_ID, runId);
     }
     String logs = null;
     try {
       LogSaver.save(
-          backend,
-          Stack.containersByService(backend, project),
-          artifactDir.resolve("logs"),
-          redactor);
+          backend, Stack.containersByService(found), artifactDir.resolve("logs"), redactor);
     } catch (RuntimeException e) {
       logs = redactor.redact(String.valueOf(e.getMessage()));
     }

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,5 +129,54 @@ class DownServiceTest {
       assertTrue(e.getMessage().startsWith("testrig-x: could not remove "), e.getMessage());
     }
     assertEquals("testrig-x: removed 1 containers, 0 networks, 0 volumes\n", sink.toString());
+  }
+
+  @Test
+  void theRigIsReadWhileTheEngineConnectsAndTheEngineFailureStillWins() throws Exception {
+    Rig rig = rig();
+    Path runDir = dir.resolve("run");
+    RunDir.resolve(rig, runDir);
+    CountDownLatch read = new CountDownLatch(1);
+    try (FakeBackend fake = new FakeBackend()) {
+      stack(fake, rig, "testrig-a");
+      // The connection completes only once the rig was read: serially (connect, then read) this
+      // would fail.
+      new DownService(new Redactor(), out)
+          .down(
+              () -> {
+                try {
+                  assertTrue(read.await(5, TimeUnit.SECONDS), "rig read during the connect");
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+                return Engine.of(fake, "unix:///fake.sock", Map.of());
+              },
+              () -> {
+                read.countDown();
+                return rig;
+              },
+              List.of(),
+              runDir,
+              dir.resolve("artifacts"));
+      assertEquals(List.of(), fake.containers());
+      assertFalse(Files.exists(runDir));
+    }
+    TestrigException noEngine = new TestrigException(ExitCode.ENGINE_UNAVAILABLE, "no engine");
+    TestrigException e =
+        assertThrows(
+            TestrigException.class,
+            () ->
+                new DownService(new Redactor(), out)
+                    .down(
+                        () -> {
+                          throw noEngine;
+                        },
+                        () -> {
+                          throw TestrigException.badInput("testrig.yml:1: bad");
+                        },
+                        List.of(),
+                        runDir,
+                        dir.resolve("artifacts")));
+    assertEquals(ExitCode.ENGINE_UNAVAILABLE, e.exitCode());
   }
 }
