@@ -51,8 +51,8 @@ final class RigOptions {
     return Validation.load(file, runDir, System.getenv());
   }
 
-  /** As {@link #loadValidated()}, asking compose under the project name {@code project} gives. */
-  Rig loadValidated(Function<Rig, String> project) {
-    return Validation.load(file, runDir, System.getenv(), project);
+  /** As {@link #loadValidated()}, asking compose as {@code as} says for the rig. */
+  Rig loadValidated(Function<Rig, Validation.ComposeAs> as) {
+    return Validation.load(file, runDir, System.getenv(), as);
   }
 }

@@ -4,6 +4,7 @@ import io.testrig.dev.StackInfo;
 import io.testrig.rig.Rig;
 import io.testrig.run.Output;
 import io.testrig.run.UpService;
+import io.testrig.validate.Validation;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
@@ -52,8 +53,9 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> env = System.getenv();
-    // The project's name is settled before the validation pass, which asks compose under it: the
-    // bring-up then reuses that answer instead of starting compose again (issue 11).
+    // The project's name is settled before the validation pass, which asks compose under it and
+    // with the values the bring-up will have: that then reuses the answer instead of starting
+    // compose again (issue 11).
     String[] name = {project};
     Rig valid =
         rig.loadValidated(
@@ -61,7 +63,9 @@ final class UpCommand implements Callable<Integer> {
               if (name[0] == null && r.stack().project() == null) {
                 name[0] = UpService.freshProject(env);
               }
-              return name[0] != null ? name[0] : r.stack().project();
+              return new Validation.ComposeAs(
+                  name[0] != null ? name[0] : r.stack().project(),
+                  UpService.expectedValues(r, rig.set, env));
             });
     UpService.Options opts =
         new UpService.Options(rig.runDir, rig.config, rig.set, name[0], artifacts.dir, ttl);

@@ -8,10 +8,13 @@ import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
 import io.testrig.engine.KeepMarker;
 import io.testrig.rig.Rig;
+import io.testrig.rig.Switches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -117,6 +120,28 @@ public final class UpService {
    */
   public static String freshProject(Map<String, String> env) {
     return ProjectNames.project(ProjectNames.runId(env, null));
+  }
+
+  /**
+   * The values this {@code up} will resolve, as far as the rig, {@code set} and {@code env} tell
+   * (config.json is not read yet: its plain values, if any, are missing here): what the validation
+   * pass asks compose with, so the bring-up can reuse compose's answer. A wrong guess costs one
+   * more compose process, never a wrong model: the bring-up compares the values it really has.
+   */
+  public static Map<String, Object> expectedValues(
+      Rig rig, Map<String, String> set, Map<String, String> env) {
+    Map<String, Object> overlay = new LinkedHashMap<>(set);
+    String prefix = rig.secrets().envPrefix();
+    new TreeMap<>(env)
+        .forEach(
+            (name, v) -> {
+              if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                overlay.put(name.substring(prefix.length()).replace("__", "."), v);
+              }
+            });
+    // Secrets never reach compose's values (Values.resolve keeps them in the store).
+    overlay.keySet().removeIf(p -> rig.secrets().generators().containsKey(p.split("\\.")[0]));
+    return Switches.staticValues(rig, overlay);
   }
 
   /** The connected engine, or the connection's own failure as it was thrown. */

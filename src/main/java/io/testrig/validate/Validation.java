@@ -54,17 +54,20 @@ public final class Validation {
    *     and none is installed (and nothing else is wrong)
    */
   public static Rig load(Path file, Path runDir, Map<String, String> env) {
-    return load(file, runDir, env, r -> null);
+    return load(file, runDir, env, r -> new ComposeAs(null, null));
   }
 
   /**
-   * As {@link #load(Path, Path, Map)}; compose is asked under the project name {@code project}
-   * gives for the rig (null, or a name compose would refuse: {@link ComposeConfig#PROJECT}), so a
-   * bring-up under that name right after reuses the answer instead of asking compose again ({@code
-   * testrig up}, issue 11).
+   * How a bring-up right after the validation pass will ask compose ({@code testrig up}): under
+   * {@code project} (null, or a name compose would refuse: {@link ComposeConfig#PROJECT}) with
+   * {@code values} for {@code TESTRIG_VALUE_*} (null: the first matrix config's). Asked the same
+   * way, compose's answer is reused by the bring-up instead of starting compose again (issue 11).
    */
+  public record ComposeAs(String project, Map<String, Object> values) {}
+
+  /** As {@link #load(Path, Path, Map)}, asking compose as {@code as} says for the rig. */
   public static Rig load(
-      Path file, Path runDir, Map<String, String> env, Function<Rig, String> project) {
+      Path file, Path runDir, Map<String, String> env, Function<Rig, ComposeAs> as) {
     RigLoader.Checked checked = new RigLoader().check(file);
     Rig rig = checked.rig();
     Problems out = new Problems();
@@ -73,7 +76,7 @@ public final class Validation {
     TestrigException noCompose = null;
     if (composeCheckable(rig, checked.problems(), out)) {
       try {
-        compose(rig, runDir, env, ComposeConfig.projectOr(project.apply(rig)), out);
+        compose(rig, runDir, env, as.apply(rig), out);
       } catch (TestrigException e) {
         if (e.exitCode() != ExitCode.ENGINE_UNAVAILABLE) {
           throw e;
@@ -112,12 +115,17 @@ public final class Validation {
 
   /** {@code docker compose config}: its rejection is a problem; else the compose rules run. */
   private static void compose(
-      Rig rig, Path runDir, Map<String, String> env, String name, Problems out) {
+      Rig rig, Path runDir, Map<String, String> env, ComposeAs as, Problems out) {
     List<Path> files = rig.stack().files().stream().map(rig::resolve).toList();
     List<Path> envFiles = rig.stack().envFiles().stream().map(rig::resolve).toList();
     Redactor redactor = new Redactor();
     ComposeProject project =
-        new ComposeProject(name, files, envFiles, composeEnv(rig, runDir), redactor);
+        new ComposeProject(
+            ComposeConfig.projectOr(as.project()),
+            files,
+            envFiles,
+            composeEnv(rig, runDir, as.values()),
+            redactor);
     ComposeConfig.Resolved resolved =
         ComposeConfig.resolve(project, ComposeCli.withoutEngine(project), redactor);
     if (!resolved.accepted()) {
@@ -135,12 +143,20 @@ public final class Validation {
    * directory's path, which is not created (compose does not look at bind sources here).
    */
   static Map<String, String> composeEnv(Rig rig, Path runDir) {
+    return composeEnv(rig, runDir, null);
+  }
+
+  /** As {@link #composeEnv(Rig, Path)} with {@code values} (null: the first matrix config's). */
+  static Map<String, String> composeEnv(Rig rig, Path runDir, Map<String, Object> values) {
     Map<String, String> env = new java.util.LinkedHashMap<>();
     // The values a compose file interpolates (TESTRIG_VALUE_*, issue 9 item 1), as the first
     // matrix config has them; a name collision is the model rules' problem, not compose's.
     try {
-      Matrix.Config first = Matrix.expand(rig).get(0);
-      env.putAll(ValueEnv.of(Switches.staticValues(rig, first.values())));
+      env.putAll(
+          ValueEnv.of(
+              values != null
+                  ? values
+                  : Switches.staticValues(rig, Matrix.expand(rig).get(0).values())));
     } catch (TestrigException e) {
       // reported by ShapeRules
     }

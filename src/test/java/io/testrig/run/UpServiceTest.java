@@ -102,17 +102,28 @@ class UpServiceTest {
     String project = "testrig-unit-" + Long.toHexString(System.nanoTime());
     FakeBackend fake = new FakeBackend();
     fake.service("db");
+    // An environment variable with the rig's env prefix is a value (TESTRIG_VALUE_TRACE_CALLS).
+    Map<String, String> env = Map.of("TESTRIG_TRACE_CALLS", "1");
     int before = CallCount.compose();
-    // As UpCommand does: the validation pass asks compose under the project's own name.
-    Rig rig = Validation.load(file, runDir, Map.of(), r -> project);
+    // As UpCommand does: the validation pass asks compose under the project's own name, with the
+    // values the bring-up will have.
+    Rig rig =
+        Validation.load(
+            file,
+            runDir,
+            env,
+            r ->
+                new Validation.ComposeAs(
+                    project, UpService.expectedValues(r, Map.of("db.port", "5432"), env)));
     assertEquals(before + 1, CallCount.compose(), "the validation's docker compose config");
     UpService.Started s =
         new UpService(
                 rig,
-                new UpService.Options(runDir, null, Map.of(), project, dir.resolve("art")),
+                new UpService.Options(
+                    runDir, null, Map.of("db.port", "5432"), project, dir.resolve("art")),
                 new Redactor(),
                 out,
-                Map.of())
+                env)
             .up(() -> Engine.of(fake, "unix:///fake.sock", Map.of()), ProcessHandle.current());
     assertEquals(1, s.ready());
     assertTrue(s.info().contains("  db (running): no ports"), s.info());
