@@ -31,12 +31,17 @@ public final class EngineStartPolicy {
 
   /** Connects to the engine, first starting dockerd when {@link #shouldStart} says so. */
   public static Engine connect(Mode mode, Duration wait, Map<String, String> env) {
-    boolean socket = Files.exists(Path.of(Engine.DEFAULT_HOST.substring("unix://".length())));
-    boolean dockerd = Exec.findOnPath("dockerd") != null;
-    if (shouldStart(mode, env.get("DOCKER_HOST"), socket, dockerd)) {
+    if (wouldStart(mode, env)) {
       return EngineStarter.start(env, "dockerd", List.of(), DOCKERD_LOG, wait).engine();
     }
     return Engine.connect(env, wait);
+  }
+
+  /** Whether {@link #connect} would start dockerd first (so a command may connect early if not). */
+  public static boolean wouldStart(Mode mode, Map<String, String> env) {
+    boolean socket = Files.exists(Path.of(Engine.DEFAULT_HOST.substring("unix://".length())));
+    boolean dockerd = Exec.findOnPath("dockerd") != null;
+    return shouldStart(mode, env.get("DOCKER_HOST"), socket, dockerd);
   }
 
   /**

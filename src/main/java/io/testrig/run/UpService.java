@@ -144,8 +144,29 @@ public final class UpService {
     return Switches.staticValues(rig, overlay);
   }
 
+  /**
+   * Connects on a thread of its own, for a command that connects while it does other work first
+   * (issue 11: parallel preflight); {@link #joined} takes the engine or the failure.
+   */
+  public static CompletableFuture<Engine> connecting(Supplier<Engine> connect) {
+    CompletableFuture<Engine> f = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(connect.get());
+              } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "testrig-connect");
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
   /** The connected engine, or the connection's own failure as it was thrown. */
-  private static Engine joined(CompletableFuture<Engine> connecting) {
+  public static Engine joined(CompletableFuture<Engine> connecting) {
     try {
       return connecting.join();
     } catch (CompletionException e) {
