@@ -69,13 +69,13 @@ public final class Main {
     boolean one =
         wanted != null
             && !wanted.equals("generate-completion")
-            && TestrigCommand.SUBCOMMANDS.stream().anyMatch(c -> name(c).equals(wanted));
+            && TestrigCommand.NAMES.contains(wanted);
     // `testrig --version` needs no subcommand at all.
     boolean none =
         wanted == null && args != null && List.of(args).stream().anyMatch(VERSION::contains);
-    for (Class<?> c : TestrigCommand.SUBCOMMANDS) {
-      if (!none && (!one || name(c).equals(wanted))) {
-        cl.addSubcommand(c);
+    for (int i = 0; i < TestrigCommand.SUBCOMMANDS.size(); i++) {
+      if (!none && (!one || TestrigCommand.NAMES.get(i).equals(wanted))) {
+        cl.addSubcommand(TestrigCommand.SUBCOMMANDS.get(i));
       }
     }
     if (cl.getSubcommands().containsKey("exec")) {
@@ -117,10 +117,6 @@ public final class Main {
   }
 
   private static final java.util.Set<String> VERSION = java.util.Set.of("-V", "--version");
-
-  private static String name(Class<?> command) {
-    return command.getAnnotation(CommandLine.Command.class).name();
-  }
 
   /** The first argument that is not an option (the root's options take no value), or null. */
   static String firstPositional(String[] args) {
