@@ -38,8 +38,10 @@ final class DownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // With -p and no rig file there is no run directory to wipe.
-    Supplier<Rig> load = projects.isEmpty() || Files.exists(rig.file) ? rig::load : () -> null;
+    // With -p and --run-dir nothing comes from the rig file (issue 11: reading and checking it
+    // took ~0.1 s); with -p and no rig file there is no run directory to wipe but --run-dir's.
+    boolean needed = projects.isEmpty() || (rig.runDir == null && Files.exists(rig.file));
+    Supplier<Rig> load = needed ? rig::load : () -> null;
     new DownService(root.redactor, Consoles.output(spec))
         .down(engineOptions::connect, load, projects, rig.runDir, artifacts.dir);
     return 0;

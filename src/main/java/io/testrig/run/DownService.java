@@ -31,8 +31,8 @@ public final class DownService {
   /**
    * Removes {@code projects}, or without any every testrig stack brought up from the rig's file.
    *
-   * @param rig loads the rig; may return null when projects are named and there is no rig file
-   *     (then no run directory is wiped)
+   * @param rig loads the rig; may return null when projects are named (then only {@code runDir} is
+   *     wiped, if given)
    * @param runDir {@code --run-dir}, or null for the rig's ephemeral one
    * @param artifacts where the services' logs go
    */
@@ -113,7 +113,7 @@ public final class DownService {
 
   /** The secrets go with the stack: the run directory `up` used for this rig file. */
   private void wipe(Rig r, Path runDir) {
-    if (r == null) {
+    if (r == null && runDir == null) {
       return;
     }
     RunDir dir = RunDir.locate(r, runDir, null);

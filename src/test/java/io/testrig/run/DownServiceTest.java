@@ -179,4 +179,23 @@ class DownServiceTest {
                         dir.resolve("artifacts")));
     assertEquals(ExitCode.ENGINE_UNAVAILABLE, e.exitCode());
   }
+
+  @Test
+  void withProjectsAndARunDirectoryNoRigIsNeededAndTheRunDirectoryIsWiped() throws Exception {
+    Rig rig = rig();
+    Path runDir = dir.resolve("run");
+    RunDir.resolve(rig, runDir);
+    try (FakeBackend fake = new FakeBackend()) {
+      stack(fake, rig, "testrig-a");
+      new DownService(new Redactor(), out)
+          .down(
+              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+              () -> null, // DownCommand reads no rig file for -p with --run-dir
+              List.of("testrig-a"),
+              runDir,
+              dir.resolve("artifacts"));
+      assertEquals(List.of(), fake.containers());
+    }
+    assertFalse(Files.exists(runDir), "the given run directory is wiped");
+  }
 }
