@@ -126,7 +126,8 @@ public final class UpService {
    * The values this {@code up} will resolve, as far as the rig, {@code set} and {@code env} tell
    * (config.json is not read yet: its plain values, if any, are missing here): what the validation
    * pass asks compose with, so the bring-up can reuse compose's answer. A wrong guess costs one
-   * more compose process, never a wrong model: the bring-up compares the values it really has.
+   * more compose process, never a wrong model: the bring-up compares the values it really has. Null
+   * when they cannot be guessed (then the validation pass uses the first matrix config's).
    */
   public static Map<String, Object> expectedValues(
       Rig rig, Map<String, String> set, Map<String, String> env) {
@@ -141,7 +142,12 @@ public final class UpService {
             });
     // Secrets never reach compose's values (Values.resolve keeps them in the store).
     overlay.keySet().removeIf(p -> rig.secrets().generators().containsKey(p.split("\\.")[0]));
-    return Switches.staticValues(rig, overlay);
+    try {
+      return Switches.staticValues(rig, overlay);
+    } catch (RuntimeException e) {
+      // A key path the bring-up itself refuses: validation asks with the rig's own values.
+      return null;
+    }
   }
 
   /**

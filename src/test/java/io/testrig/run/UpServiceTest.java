@@ -133,4 +133,22 @@ class UpServiceTest {
     assertTrue(fake.calls().contains("compose create " + project), fake.calls().toString());
     fake.close();
   }
+
+  @Test
+  void expectedValuesAreTheRigsWithSetAndEnvironmentOnTopAndNoSecrets() throws Exception {
+    Path file = dir.resolve("testrig.yml");
+    Files.writeString(
+        file,
+        "values: {db: {name: app, port: 1}}\n"
+            + "secrets: {generators: {password: {length: 20}}}\n"
+            + "stack: {files: [compose.yml]}\n");
+    Files.writeString(dir.resolve("compose.yml"), "services: {db: {image: x}}\n");
+    Rig rig = new RigLoader().load(file);
+    Map<String, Object> v =
+        UpService.expectedValues(
+            rig,
+            Map.of("db.port", "2", "password.db", "s3cret"),
+            Map.of("TESTRIG_db__name", "other", "HOME", "/root"));
+    assertEquals(Map.of("db", Map.of("name", "other", "port", "2")), v);
+  }
 }
