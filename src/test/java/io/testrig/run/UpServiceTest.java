@@ -2,6 +2,7 @@ package io.testrig.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,5 +151,8 @@ class UpServiceTest {
             Map.of("db.port", "2", "password.db", "s3cret"),
             Map.of("TESTRIG_db__name", "other", "HOME", "/root"));
     assertEquals(Map.of("db", Map.of("name", "other", "port", "2")), v);
+    // A matrix rig is validated with its first config's values, as `validate` does.
+    Files.writeString(file, "matrix: {db.port: [1, 2]}\nstack: {files: [compose.yml]}\n");
+    assertNull(UpService.expectedValues(new RigLoader().load(file), Map.of(), Map.of()));
   }
 }
