@@ -240,21 +240,19 @@ public final class DockerBackend implements Backend {
         "GET",
         path,
         EngineHttp.Body.NONE,
-        r ->
-            EngineJson.readEach(
-                r.body,
-                e -> {
-                  JsonNode actor = e.get("Actor");
-                  String actorId = EngineJson.text(actor, "ID");
-                  if (actorId != null) {
-                    String action = EngineJson.text(e, "Action");
-                    sink.accept(
-                        new ContainerEvent(
-                            actorId,
-                            action == null ? "" : action,
-                            EngineJson.strings(actor.get("Attributes"))));
-                  }
-                }));
+        r -> EngineJson.readEach(r.body, e -> event(e, sink)));
+  }
+
+  /** One event message: Actor.ID, Action and Actor.Attributes; one without an actor is skipped. */
+  private static void event(JsonNode e, Consumer<ContainerEvent> sink) {
+    JsonNode actor = e.get("Actor");
+    String actorId = EngineJson.text(actor, "ID");
+    if (actorId != null) {
+      String action = EngineJson.text(e, "Action");
+      sink.accept(
+          new ContainerEvent(
+              actorId, action == null ? "" : action, EngineJson.strings(actor.get("Attributes"))));
+    }
   }
 
   /**

@@ -109,11 +109,30 @@ final class EngineHttp {
   EngineResponse exchange(Connection c, String method, String pathAndQuery, Body body)
       throws IOException {
     try {
-      writeRequest(c.out, method, prefix + pathAndQuery, body);
+      try {
+        writeRequest(c.out, method, prefix + pathAndQuery, body);
+      } catch (IOException e) {
+        return earlyAnswer(c, method, e);
+      }
       return EngineResponse.read(c, method);
     } catch (IOException | RuntimeException e) {
       c.close();
       throw e;
+    }
+  }
+
+  /**
+   * The engine may answer before it read the whole body and close the connection, e.g. a 404 to an
+   * upload into a container that is gone: the write then fails, but the answer is there to read and
+   * says more than "broken pipe".
+   */
+  private static EngineResponse earlyAnswer(Connection c, String method, IOException writeError)
+      throws IOException {
+    try {
+      return EngineResponse.read(c, method);
+    } catch (IOException e) {
+      writeError.addSuppressed(e);
+      throw writeError;
     }
   }
 

@@ -463,6 +463,18 @@ class EngineClientTest {
   }
 
   @Test
+  void anUploadTheEngineRefusesBeforeReadingItIsItsErrorNotABrokenPipe() throws Exception {
+    connect("1.41", (r, out) -> json(out, 404, "{\"message\":\"No such container: gone\"}"));
+    server.answerBeforeBody = t -> t.contains("/archive");
+    byte[] big = new byte[8 * 1024 * 1024];
+    var e =
+        assertThrows(
+            BackendException.NotFound.class,
+            () -> backend.copyTo("gone", "/", new ByteArrayInputStream(big)));
+    assertEquals("No such container: gone", e.getMessage());
+  }
+
+  @Test
   void aPullReportsTheInBandErrorAndAddsLatestToAnUntaggedName() throws Exception {
     connect(
         "1.41",

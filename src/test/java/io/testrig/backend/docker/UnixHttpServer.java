@@ -42,6 +42,9 @@ final class UnixHttpServer implements AutoCloseable {
   private final List<SocketChannel> open = Collections.synchronizedList(new ArrayList<>());
   private volatile Handler handler;
 
+  /** Targets answered as soon as the head is read, the body left unread (a server hanging up). */
+  volatile java.util.function.Predicate<String> answerBeforeBody = t -> false;
+
   UnixHttpServer(Path dir, Handler handler) throws IOException {
     this.socket = dir.resolve("engine.sock");
     this.handler = handler;
@@ -85,7 +88,7 @@ final class UnixHttpServer implements AutoCloseable {
     try (c) {
       InputStream in = new BufferedInputStream(Channels.newInputStream(c));
       OutputStream out = Channels.newOutputStream(c);
-      Request r = read(in);
+      Request r = read(in, answerBeforeBody);
       if (r == null) {
         return;
       }
@@ -97,7 +100,8 @@ final class UnixHttpServer implements AutoCloseable {
     }
   }
 
-  private static Request read(InputStream in) throws IOException {
+  private static Request read(InputStream in, java.util.function.Predicate<String> early)
+      throws IOException {
     String line = line(in);
     if (line == null) {
       return null;
@@ -109,7 +113,9 @@ final class UnixHttpServer implements AutoCloseable {
       headers.put(h.substring(0, colon).toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
     }
     byte[] body;
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+    if (early.test(parts[1])) {
+      body = new byte[0];
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       for (int n = Integer.parseInt(line(in), 16); n > 0; n = Integer.parseInt(line(in), 16)) {
         b.write(in.readNBytes(n));
