@@ -81,7 +81,9 @@ final class EngineHttp {
     }
     if (scheme.equals("tcp") && uri.getHost() != null) {
       int port = uri.getPort() > 0 ? uri.getPort() : tls == null ? 2375 : 2376;
-      return new Tcp(uri.getHost(), port, tls, 0);
+      // An IPv6 literal comes bracketed from URI ("[::1]"); the socket and TLS want it bare.
+      String h = uri.getHost().replaceAll("^\\[(.*)]$", "$1");
+      return new Tcp(h, port, tls, 0);
     }
     throw new IllegalArgumentException("unsupported DOCKER_HOST " + dockerHost);
   }

@@ -82,11 +82,6 @@ final class EngineStream implements Subscription {
     return ended;
   }
 
-  /** True when the stream ended by itself (not cancelled); its error, if any, is thrown. */
-  boolean finished() {
-    return done.getCount() == 0;
-  }
-
   @Override
   public void close() {
     EngineHttp.Connection c;

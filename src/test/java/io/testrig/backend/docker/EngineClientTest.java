@@ -123,6 +123,21 @@ class EngineClientTest {
   }
 
   @Test
+  void dockerHostIsReadAsTheDockerCliReadsIt() {
+    assertEquals(
+        new EngineHttp.Unix(Path.of("/var/run/docker.sock")),
+        EngineHttp.endpoint("unix:///var/run/docker.sock", null));
+    assertEquals(
+        new EngineHttp.Tcp("docker", 2375, null, 0), EngineHttp.endpoint("tcp://docker", null));
+    assertEquals(
+        new EngineHttp.Tcp("::1", 2376, null, 0), EngineHttp.endpoint("tcp://[::1]:2376", null));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> EngineHttp.endpoint("ssh://me@host", null));
+    assertEquals("unsupported DOCKER_HOST ssh://me@host", e.getMessage());
+  }
+
+  @Test
   void tlsWithAMissingCertFileIsRefusedNamingTheFile() {
     TestrigException e =
         assertThrows(
