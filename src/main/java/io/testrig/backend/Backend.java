@@ -36,7 +36,10 @@ public interface Backend extends AutoCloseable {
 
   void startContainer(String id);
 
-  /** Stops with a grace period, then kills (the engine's stop). */
+  /**
+   * Stops with a grace period, then kills (the engine's stop); a container that is not running is
+   * left as it is.
+   */
   void stopContainer(String id, Duration grace);
 
   void killContainer(String id);

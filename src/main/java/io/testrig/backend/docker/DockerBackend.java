@@ -160,13 +160,19 @@ public final class DockerBackend implements Backend {
     call("POST", "/containers/" + seg(id) + "/start", "container " + id + " already started");
   }
 
-  /** {@code t}: seconds to wait before killing; 304 when it is not running. */
+  /**
+   * {@code t}: seconds to wait before killing. The engine answers 304 when the container is not
+   * running (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerStop):
+   * stopped is what the caller wants, so that is success, not an error; a graceful teardown
+   * (Reaper) kept an exited one-shot container over it.
+   */
   @Override
   public void stopContainer(String id, Duration grace) {
-    call(
-        "POST",
-        "/containers/" + seg(id) + "/stop?t=" + grace.toSeconds(),
-        "container " + id + " already stopped");
+    try {
+      call("POST", "/containers/" + seg(id) + "/stop?t=" + grace.toSeconds(), "not running");
+    } catch (BackendException.NotModified e) {
+      // Not running: nothing to stop.
+    }
   }
 
   @Override

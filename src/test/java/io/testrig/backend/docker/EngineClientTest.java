@@ -195,7 +195,7 @@ class EngineClientTest {
             json(out, 404, "{\"message\":\"No such container: gone\"}");
           } else if (t.startsWith("/v1.41/volumes/used")) {
             json(out, 409, "{\"message\":\"remove used: volume is in use - [abc]\"}");
-          } else if (t.startsWith("/v1.41/containers/up/start")) {
+          } else if (t.startsWith("/v1.41/containers/up/st")) { // start and stop
             empty(out, 304);
           } else if (t.startsWith("/v1.41/networks/n")) {
             json(
@@ -214,6 +214,11 @@ class EngineClientTest {
     assertEquals("remove used: volume is in use - [abc]", c.getMessage());
     var nm = assertThrows(BackendException.NotModified.class, () -> backend.startContainer("up"));
     assertTrue(nm.getMessage().contains("already started"), nm.getMessage());
+    // Stopping a container that is not running: done already, no error.
+    backend.stopContainer("up", Duration.ofSeconds(1));
+    assertEquals(
+        "/v1.41/containers/up/stop?t=1",
+        server.requests("/v1.41/containers/up/stop").get(0).target());
     var f = assertThrows(BackendException.class, () -> backend.removeNetwork("n"));
     assertEquals(
         "error while removing network: network n id x has active endpoints", f.getMessage());
