@@ -71,7 +71,7 @@ public final class DockerBackend implements Backend {
   /** Like {@link #call(String, String)}; {@code notModified} is the message for a 304. */
   private void call(String method, String path, String notModified) {
     try {
-      http.send(method, path).check(notModified).discard();
+      http.call(method, path).check(notModified).discard();
     } catch (IOException e) {
       throw broken(method, path, e);
     }
@@ -80,7 +80,7 @@ public final class DockerBackend implements Backend {
   /** One request answered with JSON. */
   private JsonNode json(String method, String path, EngineHttp.Body body) {
     try {
-      return http.send(method, path, body).check().json();
+      return http.call(method, path, body).check().json();
     } catch (IOException e) {
       throw broken(method, path, e);
     }
@@ -365,7 +365,9 @@ public final class DockerBackend implements Backend {
     return ComposeCli.version(info.cliEnvironment());
   }
 
-  /** Nothing to close: every request has its own connection, closed when it is done. */
+  /** Closes the connections kept alive (TCP); streams are closed by their subscribers. */
   @Override
-  public void close() {}
+  public void close() {
+    http.closeIdle();
+  }
 }

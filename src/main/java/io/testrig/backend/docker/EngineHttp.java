@@ -16,25 +16,29 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * HTTP/1.1 to the Docker engine, as much of it as the engine API needs: one connection per request
- * (a unix socket, plain TCP, or TLS over TCP), a request with no body, a JSON body or a streamed
- * body, and a response whose body is Content-Length, chunked or read to the end. The engine API is
- * plain REST over HTTP/1.1 (https://docs.docker.com/reference/api/engine/version/v1.41/); hijacked
- * streams (exec output) are the rest of the connection after the headers.
+ * HTTP/1.1 to the Docker engine, as much of it as the engine API needs: connections over a unix
+ * socket, plain TCP, or TLS over TCP, a request with no body, a JSON body or a streamed body, and a
+ * response whose body is Content-Length, chunked or read to the end. The engine API is plain REST
+ * over HTTP/1.1 (https://docs.docker.com/reference/api/engine/version/v1.41/); hijacked streams
+ * (exec output) are the rest of the connection after the headers.
  *
- * <p>One connection per request: it makes every request independent (a stream being read or
- * cancelled never holds up another call; no idle connection the engine may have dropped, no
- * half-read body to drain before reuse), and on the unix socket it costs little. Measured against
- * dockerd 20.10 on the 2-core development machine, warm: {@code GET /_ping} 0.23–0.49 ms per
- * request with a connection each against 0.12–0.18 ms on one kept-alive connection, so a command's
- * dozen requests pay a few milliseconds at most, against the ~200 ms docker-java's connection
- * set-up cost (issue 11).
+ * <p>On the unix socket, one connection per request: it makes every request independent (a stream
+ * being read or cancelled never holds up another call; no idle connection to go stale, no body to
+ * drain before reuse) and costs little: against dockerd 20.10 on the 2-core development machine,
+ * warm, {@code GET /_ping} took 0.23–0.49 ms per request with a connection each and 0.12–0.18 ms on
+ * one kept-alive connection, a few milliseconds per command at most. Over TCP with TLS a new
+ * connection is a handshake: 17–50 ms per request against 0.2–0.7 ms kept alive (EngineTlsTest's
+ * server on loopback), so there the requests whose answers are read to the end share kept-alive
+ * connections ({@link #call}); streams always get their own.
  */
 final class EngineHttp {
   /** How long a TCP connect may take before the engine counts as unreachable. */
@@ -106,6 +110,66 @@ final class EngineHttp {
     return exchange(open(), method, pathAndQuery, body);
   }
 
+  /**
+   * A request whose response the caller reads to its end (JSON, or nothing): over TCP its
+   * connection is kept for the next such request, as a TLS handshake per request would cost more
+   * than the request (see {@link #IDLE_MAX}); on the unix socket, {@link #send}. A kept connection
+   * the engine has closed meanwhile fails before any answer arrives; the request then goes once
+   * more on a new connection.
+   */
+  EngineResponse call(String method, String pathAndQuery, Body body) throws IOException {
+    if (!(endpoint instanceof Tcp) || body.stream() != null) {
+      return send(method, pathAndQuery, body);
+    }
+    Connection kept = takeIdle();
+    if (kept != null) {
+      try {
+        return exchange(kept, method, pathAndQuery, body, this);
+      } catch (EngineResponse.NoAnswer e) {
+        // Closed while idle: a new connection below.
+      }
+    }
+    return exchange(open(), method, pathAndQuery, body, this);
+  }
+
+  /** A request without a body, as {@link #call(String, String, Body)}. */
+  EngineResponse call(String method, String pathAndQuery) throws IOException {
+    return call(method, pathAndQuery, Body.NONE);
+  }
+
+  /**
+   * Idle connections kept per engine (TCP only): the engine's own Go HTTP server keeps them open
+   * without an idle timeout; a few cover the parallel removals of a teardown.
+   */
+  static final int IDLE_MAX = 4;
+
+  private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+
+  private synchronized Connection takeIdle() {
+    return idle.pollFirst();
+  }
+
+  /** Keeps a connection whose response was read to its end, or closes it when enough are kept. */
+  void release(Connection c) {
+    synchronized (this) {
+      if (idle.size() < IDLE_MAX) {
+        idle.addFirst(c);
+        return;
+      }
+    }
+    c.close();
+  }
+
+  /** Closes the kept connections. */
+  void closeIdle() {
+    List<Connection> all;
+    synchronized (this) {
+      all = new ArrayList<>(idle);
+      idle.clear();
+    }
+    all.forEach(Connection::close);
+  }
+
   /** A new connection to the engine, for {@link #exchange}. */
   Connection open() throws IOException {
     return connect(endpoint);
@@ -114,13 +178,20 @@ final class EngineHttp {
   /** Sends one request on {@code c} and reads the response's headers; closes {@code c} on error. */
   EngineResponse exchange(Connection c, String method, String pathAndQuery, Body body)
       throws IOException {
+    return exchange(c, method, pathAndQuery, body, null);
+  }
+
+  /** As above; with a {@code pool}, the connection is kept alive and released to it at the end. */
+  private EngineResponse exchange(
+      Connection c, String method, String pathAndQuery, Body body, EngineHttp pool)
+      throws IOException {
     try {
       try {
-        writeRequest(c.out, method, prefix + pathAndQuery, body);
+        writeRequest(c.out, method, prefix + pathAndQuery, body, pool != null);
       } catch (IOException e) {
         return earlyAnswer(c, method, e);
       }
-      return EngineResponse.read(c, method);
+      return EngineResponse.read(c, method, pool);
     } catch (IOException | RuntimeException e) {
       c.close();
       throw e;
@@ -135,7 +206,9 @@ final class EngineHttp {
   private static EngineResponse earlyAnswer(Connection c, String method, IOException writeError)
       throws IOException {
     try {
-      return EngineResponse.read(c, method);
+      return EngineResponse.read(c, method, null);
+    } catch (EngineResponse.NoAnswer e) {
+      throw new EngineResponse.NoAnswer(writeError.getMessage(), writeError);
     } catch (IOException e) {
       writeError.addSuppressed(e);
       throw writeError;
@@ -147,12 +220,16 @@ final class EngineHttp {
     return send(method, pathAndQuery, Body.NONE);
   }
 
-  static void writeRequest(OutputStream out, String method, String target, Body body)
+  static void writeRequest(
+      OutputStream out, String method, String target, Body body, boolean keepAlive)
       throws IOException {
     StringBuilder head = new StringBuilder(256);
     head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
     // Any Host is accepted on a unix socket; "docker" is what the docker CLI sends there.
-    head.append("Host: docker\r\nUser-Agent: testrig\r\nConnection: close\r\n");
+    head.append("Host: docker\r\nUser-Agent: testrig\r\n");
+    if (!keepAlive) {
+      head.append("Connection: close\r\n"); // HTTP/1.1 keeps a connection unless told
+    }
     if (body.contentType() != null) {
       head.append("Content-Type: ").append(body.contentType()).append("\r\n");
     }

@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * One response of the engine: status, the two framing headers, and the body as a stream that is
- * already de-chunked. Closing it closes its connection (one per request, see {@link EngineHttp}).
+ * already de-chunked. Closing it closes its connection, or keeps it for the next request (see
+ * {@link EngineHttp#call}).
  */
 final class EngineResponse implements Closeable {
   /** Error bodies are short JSON; a longer one is cut here. */
@@ -21,20 +22,42 @@ final class EngineResponse implements Closeable {
   final String reason;
   final InputStream body;
   private final EngineHttp.Connection connection;
+  private final EngineHttp pool; // where the connection goes when kept alive, or null
+  private boolean closed;
 
   private EngineResponse(
-      int status, String reason, InputStream body, EngineHttp.Connection connection) {
+      int status,
+      String reason,
+      InputStream body,
+      EngineHttp.Connection connection,
+      EngineHttp pool) {
     this.status = status;
     this.reason = reason;
     this.body = body;
     this.connection = connection;
+    this.pool = pool;
   }
 
-  /** Reads the status line and headers; the body stays on the connection. */
-  static EngineResponse read(EngineHttp.Connection c, String method) throws IOException {
+  /** The connection ended before any byte of an answer: the request may be sent again. */
+  static final class NoAnswer extends IOException {
+    NoAnswer(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Reads the status line and headers; the body stays on the connection. With a {@code pool}, the
+   * connection is released to it on close when the engine kept it alive and the body was read to
+   * its end.
+   */
+  static EngineResponse read(EngineHttp.Connection c, String method, EngineHttp pool)
+      throws IOException {
     String statusLine = EngineHttp.readLine(c.in);
-    if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
-      throw new IOException("the engine closed the connection without an HTTP response");
+    if (statusLine == null) {
+      throw new NoAnswer("the engine closed the connection without an HTTP response", null);
+    }
+    if (!statusLine.startsWith("HTTP/1.")) {
+      throw new IOException("not an HTTP response from the engine: " + statusLine);
     }
     String[] parts = statusLine.split(" ", 3);
     int status;
@@ -45,21 +68,25 @@ final class EngineResponse implements Closeable {
     }
     long length = -1;
     boolean chunked = false;
+    boolean keep = statusLine.startsWith("HTTP/1.1");
     for (String h = EngineHttp.readLine(c.in); h != null && !h.isEmpty(); ) {
       int colon = h.indexOf(':');
       if (colon > 0) {
         String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-        String value = h.substring(colon + 1).strip();
+        String value = h.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
         if (name.equals("content-length")) {
           length = Long.parseLong(value);
         } else if (name.equals("transfer-encoding")) {
-          chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+          chunked = value.contains("chunked");
+        } else if (name.equals("connection")) {
+          keep &= !value.contains("close");
         }
       }
       h = EngineHttp.readLine(c.in);
     }
+    InputStream body = body(c.in, method, status, chunked, length);
     return new EngineResponse(
-        status, parts.length > 2 ? parts[2] : "", body(c.in, method, status, chunked, length), c);
+        status, parts.length > 2 ? parts[2] : "", body, c, keep ? pool : null);
   }
 
   /**
@@ -70,7 +97,7 @@ final class EngineResponse implements Closeable {
   private static InputStream body(
       InputStream in, String method, int status, boolean chunked, long length) {
     if (method.equals("HEAD") || status == 204 || status == 304) {
-      return InputStream.nullInputStream();
+      return HttpBodies.empty();
     }
     if (chunked) {
       return new HttpBodies.Chunked(in);
@@ -138,10 +165,12 @@ final class EngineResponse implements Closeable {
     return text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
-  /** The whole body as a JSON tree; the connection is closed afterwards. */
+  /** The whole body as a JSON tree; the connection is closed (or kept) afterwards. */
   JsonNode json() throws IOException {
     try (this) {
-      return EngineJson.read(body);
+      JsonNode tree = EngineJson.read(body);
+      body.transferTo(OutputStream.nullOutputStream()); // a chunked body's last chunk
+      return tree;
     }
   }
 
@@ -152,8 +181,22 @@ final class EngineResponse implements Closeable {
     }
   }
 
+  /**
+   * Closes the connection, or hands it back to its pool when the engine kept it alive and the body
+   * was read to its delimited end (so the next response starts right after it).
+   */
   @Override
   public void close() {
-    connection.close();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (pool != null && HttpBodies.atEnd(body)) {
+      pool.release(connection);
+    } else {
+      connection.close();
+    }
   }
 }

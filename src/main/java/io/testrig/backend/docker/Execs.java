@@ -87,7 +87,7 @@ final class Execs {
 
   private JsonNode post(String path, Map<String, Object> body) {
     try {
-      return http.send("POST", path, EngineHttp.Body.json(EngineJson.write(body))).check().json();
+      return http.call("POST", path, EngineHttp.Body.json(EngineJson.write(body))).check().json();
     } catch (IOException e) {
       throw DockerBackend.broken("POST", path, e);
     }
@@ -95,7 +95,7 @@ final class Execs {
 
   private JsonNode get(String path) {
     try {
-      return http.send("GET", path).check().json();
+      return http.call("GET", path).check().json();
     } catch (IOException e) {
       throw DockerBackend.broken("GET", path, e);
     }

@@ -8,6 +8,19 @@ import java.io.InputStream;
 final class HttpBodies {
   private HttpBodies() {}
 
+  /** Whether {@code body} was read to its delimited end: none, chunked or Content-Length. */
+  static boolean atEnd(InputStream body) {
+    if (body instanceof Chunked c) {
+      return c.done && c.left == 0;
+    }
+    return body instanceof Limited l && l.left == 0;
+  }
+
+  /** The body of a response that has none (HEAD, 204, 304). */
+  static InputStream empty() {
+    return new Limited(InputStream.nullInputStream(), 0);
+  }
+
   /**
    * A chunked body (https://www.rfc-editor.org/rfc/rfc9112#section-7.1): hex size (extensions after
    * ';' ignored), CRLF, data, CRLF; a zero size, trailers and an empty line end it. The engine

@@ -118,7 +118,16 @@ class EngineTlsTest {
     return d;
   }
 
-  /** Serves /version over TLS, requiring a client certificate from the server's own CA. */
+  /** Connections the server accepted, and whether it hangs up after each answer without saying. */
+  final java.util.concurrent.atomic.AtomicInteger connections =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  volatile boolean dropAfterEach;
+
+  /**
+   * Serves over TLS, requiring a client certificate from the server's own CA: /version, and an
+   * empty list for anything else; HTTP/1.1 keep-alive unless the client asks to close.
+   */
   int serve(Path serverCerts) throws Exception {
     server =
         (SSLServerSocket)
@@ -130,32 +139,55 @@ class EngineTlsTest {
         new Thread(
             () -> {
               while (!server.isClosed()) {
-                try (SSLSocket s = (SSLSocket) server.accept()) {
-                  s.startHandshake();
-                  synchronized (clientNames) {
-                    clientNames.add(s.getSession().getPeerPrincipal().getName());
-                  }
-                  BufferedReader in =
-                      new BufferedReader(
-                          new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
-                  for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
-                    // request head
-                  }
-                  byte[] body = "{\"Version\":\"26.1.0\",\"ApiVersion\":\"1.45\"}".getBytes();
-                  OutputStream out = s.getOutputStream();
-                  out.write(
-                      ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
-                          .getBytes(StandardCharsets.ISO_8859_1));
-                  out.write(body);
-                  out.flush();
+                try {
+                  SSLSocket s = (SSLSocket) server.accept();
+                  s.setTcpNoDelay(true); // as Go's server: no 40 ms Nagle/delayed-ACK stalls
+                  connections.incrementAndGet();
+                  Thread c = new Thread(() -> connection(s));
+                  c.setDaemon(true);
+                  c.start();
                 } catch (IOException e) {
-                  // a refused handshake: the next client
+                  return; // closed
                 }
               }
             });
     t.setDaemon(true);
     t.start();
     return server.getLocalPort();
+  }
+
+  private void connection(SSLSocket s) {
+    try (s) {
+      s.startHandshake();
+      synchronized (clientNames) {
+        clientNames.add(s.getSession().getPeerPrincipal().getName());
+      }
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      OutputStream out = s.getOutputStream();
+      for (String request = in.readLine(); request != null; request = in.readLine()) {
+        boolean close = false;
+        for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
+          close |= l.equalsIgnoreCase("Connection: close");
+        }
+        String json =
+            request.contains("/version")
+                ? "{\"Version\":\"26.1.0\",\"ApiVersion\":\"1.45\"}"
+                : "[]";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        out.write(
+            ("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+        if (close || dropAfterEach) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // a refused handshake: the next client
+    }
   }
 
   @AfterEach
@@ -193,6 +225,34 @@ class EngineTlsTest {
       assertEquals("1", b.info().cliEnvironment().get("DOCKER_TLS_VERIFY"));
     }
     assertEquals(List.of("CN=client", "CN=client1"), clientNames);
+  }
+
+  /**
+   * Over TCP the requests whose answers are read to the end share one kept-alive connection (a TLS
+   * handshake each would cost more than the request); one the engine dropped while idle is
+   * replaced, the request sent again.
+   */
+  @Test
+  void requestsShareAKeptAliveConnectionAndADroppedOneIsReplaced() throws Exception {
+    Path ca = pki("engine-ca");
+    leaf(ca, "server", "IP:127.0.0.1", false);
+    leaf(ca, "client", null, false);
+    int port = serve(certPath("server-side", ca, "server"));
+    DockerBackend b =
+        DockerConnect.connect(
+            tls(port, certPath("client-side", ca, "client")), Duration.ofSeconds(10));
+    assertEquals(1, connections.get(), "the version probe");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(List.of(), b.listNetworks(io.testrig.backend.LabelFilter.of("k", null)));
+    }
+    assertEquals(2, connections.get(), "five requests, one connection");
+    dropAfterEach = true;
+    for (int i = 0; i < 3; i++) {
+      assertEquals(List.of(), b.listNetworks(io.testrig.backend.LabelFilter.of("k", null)));
+    }
+    // The first of them still went on the kept connection; each later one found it dropped.
+    assertEquals(4, connections.get());
+    b.close();
   }
 
   @Test
