@@ -56,6 +56,9 @@ final class ConfigRun {
   private final Output out;
   private final Cleanup cleanup;
   private final Map<String, String> env;
+  // Called once the suites are over, before the teardown: a matrix config gives its slot back
+  // there, so the next config's start overlaps this teardown (ConfigScheduler).
+  private final Runnable beforeTeardown;
 
   // Synchronized: the cleanup hook snapshots them (partial report) while this run goes on.
   private final List<TestCase> phases = Collections.synchronizedList(new ArrayList<>());
@@ -84,7 +87,8 @@ final class ConfigRun {
       Redactor redactor,
       Output out,
       Cleanup cleanup,
-      Map<String, String> env) {
+      Map<String, String> env,
+      Runnable beforeTeardown) {
     this.rig = rig;
     this.config = config;
     this.opts = opts;
@@ -93,6 +97,7 @@ final class ConfigRun {
     this.out = out;
     this.cleanup = cleanup;
     this.env = env;
+    this.beforeTeardown = beforeTeardown;
   }
 
   /** The outcome: this config's testsuites and the worst infrastructure code met (or OK). */
@@ -144,6 +149,7 @@ final class ConfigRun {
       }
       infra = ExitCode.INTERRUPTED; // a registration refused: the hook is tearing down
     } finally {
+      beforeTeardown.run();
       enter("teardown");
       if (stack != null && keepStack()) {
         keep(stack, sessionRef.get().dir(), down, wipe);

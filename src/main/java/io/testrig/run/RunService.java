@@ -23,8 +23,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -215,27 +213,41 @@ public final class RunService {
     }
   }
 
-  /** Runs the configs one after the other, or on up to {@code --parallel} threads. */
+  /**
+   * Runs the configs one after the other, or up to {@code --parallel} at once ({@link
+   * ConfigScheduler}: a config's teardown overlaps the next config's start).
+   */
   private void runConfigs(
       List<Matrix.Config> configs, List<ConfigRun> runs, Engine e, List<ConfigRun.Result> results) {
     int threads = Math.min(opts.parallel(), configs.size());
     if (threads == 1) {
       for (Matrix.Config c : configs) {
-        results.add(start(runs, c, e).run());
+        results.add(start(runs, c, e, () -> {}).run());
       }
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
+    try (ConfigScheduler scheduler = new ConfigScheduler(threads)) {
       List<Future<ConfigRun.Result>> futures = new ArrayList<>();
       for (Matrix.Config c : configs) {
-        futures.add(pool.submit(() -> start(runs, c, e).run()));
+        for (Future<ConfigRun.Result> f : futures) {
+          if (f.isDone()) {
+            await(f); // a config that failed unexpectedly stops the rest, as before
+          }
+        }
+        ConfigScheduler.Slot slot = scheduler.acquire();
+        ConfigRun r;
+        try {
+          // Made here, in matrix order: the report lists the configs in the order they started.
+          r = start(runs, c, e, slot::release);
+        } catch (RuntimeException ex) {
+          slot.end();
+          throw ex;
+        }
+        futures.add(scheduler.run(slot, r::run));
       }
       for (Future<ConfigRun.Result> f : futures) {
         results.add(await(f));
       }
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -306,8 +318,9 @@ public final class RunService {
     }
   }
 
-  private ConfigRun start(List<ConfigRun> runs, Matrix.Config c, Engine engine) {
-    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env);
+  private ConfigRun start(
+      List<ConfigRun> runs, Matrix.Config c, Engine engine, Runnable beforeTeardown) {
+    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env, beforeTeardown);
     runs.add(r);
     return r;
   }
