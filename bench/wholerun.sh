@@ -139,14 +139,56 @@ phases() {
     }' "$1"
 }
 
+# ---- CPU of a measured block: the command and its children (/usr/bin/time), the engine's
+# daemons (dockerd, containerd: /proc/PID/stat), and the containers it ran (their cgroup v1
+# cpuacct.usage, sampled every 50 ms until they are removed, so the last few ms may be missed) ----
+CG=/sys/fs/cgroup/cpuacct/docker
+CPU=true
+[[ -x /usr/bin/time && -d $CG ]] && pgrep -x dockerd >/dev/null && pgrep -x containerd >/dev/null || CPU=false
+TIME=()
+! $CPU || TIME=(/usr/bin/time -o "$WORK/time" -f '%U %S')
+daemon_ticks() { cat "/proc/$(pgrep -x dockerd)/stat" "/proc/$(pgrep -x containerd)/stat" | awk '{ t += $14 + $15 } END { print t }'; }
+cpu_begin() {
+  $CPU || return 0
+  rm -rf "$WORK/cg" && mkdir -p "$WORK/cg"
+  find "$CG" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' >"$WORK/cg.before"
+  CPU_D0=$(daemon_ticks)
+  (
+    while [[ ! -e $WORK/cg/.stop ]]; do
+      for f in "$CG"/*/cpuacct.usage; do
+        [[ -e $f ]] || continue
+        v=$(<"$f") 2>/dev/null && echo "$v" >"$WORK/cg/$(basename "$(dirname "$f")")"
+      done
+      sleep 0.05
+    done
+  ) 2>/dev/null &
+  CPU_POLL=$!
+}
+cpu_end() { # key
+  $CPU || return 0
+  touch "$WORK/cg/.stop"
+  wait "$CPU_POLL" || true
+  local hz own daemons containers
+  hz=$(getconf CLK_TCK)
+  daemons=$((($(daemon_ticks) - CPU_D0) * 1000 / hz))
+  add "$1.cpu.daemons" "$daemons"
+  containers=$(cd "$WORK/cg" && for id in *; do grep -qx "$id" "$WORK/cg.before" || cat "$id"; done | awk '{ t += $1 } END { printf "%d", t / 1e6 }')
+  add "$1.cpu.containers" "$containers"
+  own=$(awk 'NF == 2 { printf "%d", ($1 + $2) * 1000 }' "$WORK/time")
+  add "$1.cpu.own" "$own"
+  add "$1.cpu.total" $((own + daemons + containers))
+}
+
 # ---- the three measured blocks, each under the engine lock ----
 run_hand() { # rep
   local p=$PREFIX-hand-$1 t0 t1 out
   flock 9
+  cpu_begin
   t0=$(now_us)
-  out=$(bench/handwritten-postgres-ssl.sh "$p" "$WORK/hand-$1") ||
+  out=$(${TIME[@]+"${TIME[@]}"} bench/handwritten-postgres-ssl.sh "$p" "$WORK/hand-$1") ||
     { flock -u 9; log "bench: the hand-written script failed:"; cat "$WORK/hand-$1/compose.log" >&2; exit 1; }
   t1=$(now_us)
+  cpu_end hand
   flock -u 9
   grep -q 'failures="0"' "$WORK/hand-$1/postgres-ssl.xml" || { log "bench: hand-written suite failed"; exit 1; }
   add hand.wall $(((t1 - t0) / 1000))
@@ -160,9 +202,12 @@ run_testrig() { # rep key [run options]
   shift 2
   l=$WORK/$k-$r.log
   flock 9
+  cpu_begin
   t0=$(now_us)
-  { "$TESTRIG" run -f "$RIG" -p "$p" --artifacts "$WORK/$k-$r" "$@" 2>&1; echo "rc $?"; } | stamp >"$l"
+  { ${TIME[@]+"${TIME[@]}"} "$TESTRIG" run -f "$RIG" -p "$p" --artifacts "$WORK/$k-$r" "$@" 2>&1; echo "rc $?"; } |
+    stamp >"$l"
   t1=$(now_us)
+  cpu_end "$k"
   flock -u 9
   echo "$t1 END" >>"$l"
   grep -q ' rc 0$' "$l" || { log "bench: testrig run $* failed:"; cat "$l" >&2; exit 1; }
@@ -226,5 +271,18 @@ echo "| suite (pytest container) | $(secs hand.suite) | $(secs one.suite) | $(se
 echo "| teardown and wipe | $(secs hand.down) | $(secs one.teardown) | $(secs matrix.teardown) |"
 echo "| after the last phase (report, exit) | - | $(secs one.after) | $(secs matrix.after) |"
 echo "| wall | $(secs hand.wall) | $(secs one.wall) | $(secs matrix.wall) |"
+echo
+if $CPU; then
+  echo "CPU seconds (medians) on $(nproc) cores, and the wall time they need at best (CPU / cores):"
+  echo
+  echo "| CPU | hand-written script | testrig, 1 config | testrig, matrix |"
+  echo "| --- | --- | --- | --- |"
+  echo "| the command and its children (JVM, compose, openssl, docker CLI) | $(secs hand.cpu.own) | $(secs one.cpu.own) | $(secs matrix.cpu.own) |"
+  echo "| engine daemons (dockerd, containerd) | $(secs hand.cpu.daemons) | $(secs one.cpu.daemons) | $(secs matrix.cpu.daemons) |"
+  echo "| containers (postgres with its probes, pytest) | $(secs hand.cpu.containers) | $(secs one.cpu.containers) | $(secs matrix.cpu.containers) |"
+  echo "| total | $(secs hand.cpu.total) | $(secs one.cpu.total) | $(secs matrix.cpu.total) |"
+  awk -v c="$(median matrix.cpu.total)" -v o="$(median one.wall)" -v n="$(nproc)" 'BEGIN {
+    if (c != "" && o != "") printf "\nThe matrix'"'"'s CPU alone needs %.2f s on %d cores: %.2f x one config'"'"'s wall, against the goal of 1.5.\n", c / n / 1000, n, c / n / o }'
+fi
 echo
 awk -v o="$(median matrix.overlap)" 'BEGIN { if (o != "") printf "Matrix: %.2f configs'"'"' worth of phase time per second of wall time (sum of all phases / wall).\n", o / 1000 }'
