@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -169,19 +171,23 @@ public final class RunService {
         cleanup.register(
             "partial report " + opts.report(), () -> writeReport(interrupted(configs, runs)));
     List<ConfigRun.Result> results = new ArrayList<>();
-    Engine engine = null;
+    CompletableFuture<Engine> connecting = null;
     Cleanup.Registration sweep = null;
     try {
       preflight();
-      engine = needsEngine(rig) ? connect.get() : null;
-      Engine e = engine;
-      if (e != null) {
+      if (needsEngine(rig)) {
+        // Parallel preflight (issue 11), as in up: the engine connection (class loading, a round
+        // trip, maybe starting dockerd) runs while the first configs issue certs and render
+        // templates; a config joins it before its stack comes up (ConfigRun#engine).
+        CompletableFuture<Engine> c = CompletableFuture.supplyAsync(connect);
+        connecting = c;
         // Runs after every config's own cleanup (registered before them): whatever this process
         // created that a signal caught half-made (a container a killed compose had already asked
         // for, a suite container being created) carries its owner label and goes here.
-        sweep = cleanup.register("leftovers of this run", () -> sweepOwned(e));
+        sweep = cleanup.register("leftovers of this run", () -> sweepOwned(joined(c)));
       }
-      runConfigs(configs, runs, e, results);
+      CompletableFuture<Engine> c = connecting;
+      runConfigs(configs, runs, c == null ? () -> null : () -> joined(c), results);
     } catch (RuntimeException ex) {
       if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
         throw interruptedException(ex);
@@ -191,8 +197,8 @@ public final class RunService {
       throw ex;
     } finally {
       // Once the hook runs it may still be tearing stacks down with this engine; the JVM is ending.
-      if (engine != null && !cleanup.interrupted()) {
-        engine.close();
+      if (connecting != null && !cleanup.interrupted()) {
+        connecting.thenAccept(Engine::close);
       }
     }
     if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
@@ -218,7 +224,10 @@ public final class RunService {
    * ConfigScheduler}: a config's teardown overlaps the next config's start).
    */
   private void runConfigs(
-      List<Matrix.Config> configs, List<ConfigRun> runs, Engine e, List<ConfigRun.Result> results) {
+      List<Matrix.Config> configs,
+      List<ConfigRun> runs,
+      Supplier<Engine> e,
+      List<ConfigRun.Result> results) {
     int threads = Math.min(opts.parallel(), configs.size());
     if (threads == 1) {
       for (Matrix.Config c : configs) {
@@ -319,7 +328,7 @@ public final class RunService {
   }
 
   private ConfigRun start(
-      List<ConfigRun> runs, Matrix.Config c, Engine engine, Runnable beforeTeardown) {
+      List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, Runnable beforeTeardown) {
     ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env, beforeTeardown);
     runs.add(r);
     return r;
@@ -404,6 +413,21 @@ public final class RunService {
 
   private void writeReport(Report report) {
     JUnitWriter.write(report, opts.report(), redactor);
+  }
+
+  /** The connected engine, or the connection's own failure as it was thrown. */
+  private static Engine joined(CompletableFuture<Engine> connecting) {
+    try {
+      return connecting.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   private static ConfigRun.Result await(Future<ConfigRun.Result> f) {
