@@ -22,7 +22,10 @@
 # for `run` exists, as on any machine after the first run.
 #
 # Usage: bench/wholerun.sh      REPS=3, TESTRIG=bin/testrig, LOGS=DIR (keep outputs and reports),
-#                               PARALLEL=N (matrix --parallel; default: testrig's own default)
+#                               PARALLEL=N (matrix --parallel; default: testrig's own default),
+#                               BASE_JAR=FILE (another build of testrig.jar, e.g. main's: its one
+#                               config and matrix are measured in the same rounds, for a before /
+#                               after side by side; bin/testrig runs it through TESTRIG_JAR)
 # Needs: bash, docker with the compose v2 plugin, openssl, envsubst, java 17+; builds
 # target/testrig.jar when missing. About 2 minutes per rep on 2 cores. Everything it creates is
 # named bench-<id>-... and removed on exit, also on failure or Ctrl-C.
@@ -197,14 +200,15 @@ run_hand() { # rep
   log "  hand-written script  rep $1: $(((t1 - t0) / 1000)) ms ($(tr '\n' ' ' <<<"$out"))"
 }
 
-run_testrig() { # rep key [run options]
-  local r=$1 k=$2 p=$PREFIX-$2-$1 t0 t1 l
+run_testrig() { # rep key [run options]; keys ending in 0 run BASE_JAR
+  local r=$1 k=$2 p=$PREFIX-$2-$1 t0 t1 l jar=${TESTRIG_JAR:-}
   shift 2
+  [[ $k != *0 ]] || jar=$BASE_JAR
   l=$WORK/$k-$r.log
   flock 9
   cpu_begin
   t0=$(now_us)
-  { ${TIME[@]+"${TIME[@]}"} "$TESTRIG" run -f "$RIG" -p "$p" --artifacts "$WORK/$k-$r" "$@" 2>&1; echo "rc $?"; } |
+  { TESTRIG_JAR=$jar ${TIME[@]+"${TIME[@]}"} "$TESTRIG" run -f "$RIG" -p "$p" --artifacts "$WORK/$k-$r" "$@" 2>&1; echo "rc $?"; } |
     stamp >"$l"
   t1=$(now_us)
   cpu_end "$k"
@@ -232,17 +236,20 @@ examples/build-images.sh postgres python >&2
 flock -u 9
 log "warm-up (untimed): one run of each side"
 run_testrig 0 one --only "$ONLY" 2>/dev/null
+[[ -z ${BASE_JAR:-} ]] || run_testrig 0 one0 --only "$ONLY" 2>/dev/null
 run_hand 0 2>/dev/null
 S=()
 
 for r in $(seq 1 "$REPS"); do
-  steps=(hand one matrix)
-  ((r % 2)) || steps=(matrix one hand)
+  steps=(hand one matrix ${BASE_JAR:+one0 matrix0})
+  ((r % 2)) || steps=(${BASE_JAR:+matrix0 one0} matrix one hand)
   for s in "${steps[@]}"; do
     case $s in
       hand) run_hand "$r" ;;
       one) run_testrig "$r" one --only "$ONLY" ;;
       matrix) run_testrig "$r" matrix ${PARALLEL:+--parallel "$PARALLEL"} ;;
+      one0) run_testrig "$r" one0 --only "$ONLY" ;;
+      matrix0) run_testrig "$r" matrix0 ${PARALLEL:+--parallel "$PARALLEL"} ;;
     esac
   done
 done
@@ -259,28 +266,41 @@ printf '| 1 config: `run --only %s` | %s | hand-written script | %s | %s | <= 0.
   "$ONLY" "$(stats one.wall)" "$(stats hand.wall)" "$(ratio one.wall hand.wall)"
 printf '| 4-config matrix%s | %s | 1 config | %s | %s | <= 1.5 |\n' \
   "${PARALLEL:+ --parallel $PARALLEL}" "$(stats matrix.wall)" "$(stats one.wall)" "$(ratio matrix.wall one.wall)"
+if [[ -n ${BASE_JAR:-} ]]; then
+  printf '| BASE_JAR: 1 config | %s | hand-written script | %s | %s | <= 0.6 |\n' \
+    "$(stats one0.wall)" "$(stats hand.wall)" "$(ratio one0.wall hand.wall)"
+  printf '| BASE_JAR: 4-config matrix | %s | BASE_JAR: 1 config | %s | %s | <= 1.5 |\n' \
+    "$(stats matrix0.wall)" "$(stats one0.wall)" "$(ratio matrix0.wall one0.wall)"
+  printf '| this build against BASE_JAR: 1 config | %s | BASE_JAR | %s | %s | |\n' \
+    "$(stats one.wall)" "$(stats one0.wall)" "$(ratio one.wall one0.wall)"
+  printf '| this build against BASE_JAR: matrix | %s | BASE_JAR | %s | %s | |\n' \
+    "$(stats matrix.wall)" "$(stats matrix0.wall)" "$(ratio matrix.wall matrix0.wall)"
+fi
 echo
 echo "Phases (medians; matrix: the median over its configs, each config's own time):"
 echo
-echo "| phase | hand-written script | testrig, 1 config | testrig, matrix (per config) |"
-echo "| --- | --- | --- | --- |"
-echo "| before the first phase (JVM start, rig, engine connection) | - | $(secs one.before) | $(secs matrix.before) |"
-echo "| secrets, certs and templates | $(secs hand.prepare) | $(secs one.prepare) | $(secs matrix.prepare) |"
-echo "| bring-up until postgres is ready | $(secs hand.up) | $(secs one.up) | $(secs matrix.up) |"
-echo "| suite (pytest container) | $(secs hand.suite) | $(secs one.suite) | $(secs matrix.suite) |"
-echo "| teardown and wipe | $(secs hand.down) | $(secs one.teardown) | $(secs matrix.teardown) |"
-echo "| after the last phase (report, exit) | - | $(secs one.after) | $(secs matrix.after) |"
-echo "| wall | $(secs hand.wall) | $(secs one.wall) | $(secs matrix.wall) |"
+B=${BASE_JAR:+ BASE_JAR, 1 config | BASE_JAR, matrix |}
+BS=${BASE_JAR:+ --- | --- |}
+col() { [[ -z ${BASE_JAR:-} ]] || printf ' %s | %s |' "$(secs "one0.$1")" "$(secs "matrix0.$1")"; }
+echo "| phase | hand-written script | testrig, 1 config | testrig, matrix (per config) |$B"
+echo "| --- | --- | --- | --- |$BS"
+echo "| before the first phase (JVM start, rig, engine connection) | - | $(secs one.before) | $(secs matrix.before) |$(col before)"
+echo "| secrets, certs and templates | $(secs hand.prepare) | $(secs one.prepare) | $(secs matrix.prepare) |$(col prepare)"
+echo "| bring-up until postgres is ready | $(secs hand.up) | $(secs one.up) | $(secs matrix.up) |$(col up)"
+echo "| suite (pytest container) | $(secs hand.suite) | $(secs one.suite) | $(secs matrix.suite) |$(col suite)"
+echo "| teardown and wipe | $(secs hand.down) | $(secs one.teardown) | $(secs matrix.teardown) |$(col teardown)"
+echo "| after the last phase (report, exit) | - | $(secs one.after) | $(secs matrix.after) |$(col after)"
+echo "| wall | $(secs hand.wall) | $(secs one.wall) | $(secs matrix.wall) |$(col wall)"
 echo
 if $CPU; then
   echo "CPU seconds (medians) on $(nproc) cores, and the wall time they need at best (CPU / cores):"
   echo
-  echo "| CPU | hand-written script | testrig, 1 config | testrig, matrix |"
-  echo "| --- | --- | --- | --- |"
-  echo "| the command and its children (JVM, compose, openssl, docker CLI) | $(secs hand.cpu.own) | $(secs one.cpu.own) | $(secs matrix.cpu.own) |"
-  echo "| engine daemons (dockerd, containerd) | $(secs hand.cpu.daemons) | $(secs one.cpu.daemons) | $(secs matrix.cpu.daemons) |"
-  echo "| containers (postgres with its probes, pytest) | $(secs hand.cpu.containers) | $(secs one.cpu.containers) | $(secs matrix.cpu.containers) |"
-  echo "| total | $(secs hand.cpu.total) | $(secs one.cpu.total) | $(secs matrix.cpu.total) |"
+  echo "| CPU | hand-written script | testrig, 1 config | testrig, matrix |$B"
+  echo "| --- | --- | --- | --- |$BS"
+  echo "| the command and its children (JVM, compose, openssl, docker CLI) | $(secs hand.cpu.own) | $(secs one.cpu.own) | $(secs matrix.cpu.own) |$(col cpu.own)"
+  echo "| engine daemons (dockerd, containerd) | $(secs hand.cpu.daemons) | $(secs one.cpu.daemons) | $(secs matrix.cpu.daemons) |$(col cpu.daemons)"
+  echo "| containers (postgres with its probes, pytest) | $(secs hand.cpu.containers) | $(secs one.cpu.containers) | $(secs matrix.cpu.containers) |$(col cpu.containers)"
+  echo "| total | $(secs hand.cpu.total) | $(secs one.cpu.total) | $(secs matrix.cpu.total) |$(col cpu.total)"
   awk -v c="$(median matrix.cpu.total)" -v o="$(median one.wall)" -v n="$(nproc)" 'BEGIN {
     if (c != "" && o != "") printf "\nThe matrix'"'"'s CPU alone needs %.2f s on %d cores: %.2f x one config'"'"'s wall, against the goal of 1.5.\n", c / n / 1000, n, c / n / o }'
 fi
