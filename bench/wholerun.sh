@@ -199,6 +199,9 @@ cpu_end() { # key
     if [[ -e $f ]] && ! grep -qx "${f#shim.}" "$WORK/shim.before"; then cat "$f"; fi
   done |
     awk -v hz="$hz" '{ t += $1 } END { printf "%d", t * 1000 / hz }')
+  # A shim reaps the container's processes too, so its children's CPU holds the containers' own:
+  # what is left over is the shims' and runc's (create, start, exec, kill, delete).
+  shims=$((shims > containers ? shims - containers : 0))
   add "$1.cpu.shims" "$shims"
   # Of the whole machine (every process, other jobs' too): how busy the cores were.
   add "$1.busy" "$(awk -v a="$CPU_M0" -v b="$(machine_ticks)" 'BEGIN {
@@ -326,7 +329,7 @@ if $CPU; then
   echo "| the command and its children (JVM, compose, openssl, docker CLI) | $(secs hand.cpu.own) | $(secs one.cpu.own) | $(secs matrix.cpu.own) |$(col cpu.own)"
   echo "| engine daemons (dockerd, containerd) | $(secs hand.cpu.daemons) | $(secs one.cpu.daemons) | $(secs matrix.cpu.daemons) |$(col cpu.daemons)"
   echo "| containers (postgres with its probes, pytest) | $(secs hand.cpu.containers) | $(secs one.cpu.containers) | $(secs matrix.cpu.containers) |$(col cpu.containers)"
-  echo "| container shims with their runc calls (create, start, exec probes, kill) | $(secs hand.cpu.shims) | $(secs one.cpu.shims) | $(secs matrix.cpu.shims) |$(col cpu.shims)"
+  echo "| container shims and their runc calls (create, start, exec probes, kill; containers' own CPU taken out) | $(secs hand.cpu.shims) | $(secs one.cpu.shims) | $(secs matrix.cpu.shims) |$(col cpu.shims)"
   echo "| total | $(secs hand.cpu.total) | $(secs one.cpu.total) | $(secs matrix.cpu.total) |$(col cpu.total)"
   pct() { awk -v a="$(median "$1")" 'BEGIN { if (a == "") print "-"; else printf "%.0f %%", a / 10 }'; }
   pcol() { [[ -z ${BASE_JAR:-} ]] || printf ' %s | %s |' "$(pct one0.busy)" "$(pct matrix0.busy)"; }
