@@ -176,10 +176,7 @@ public final class RunService {
     try {
       preflight();
       if (needsEngine(rig)) {
-        // Parallel preflight (issue 11), as in up: the engine connection (class loading, a round
-        // trip, maybe starting dockerd) runs while the first configs issue certs and render
-        // templates; a config joins it before its stack comes up (ConfigRun#engine).
-        CompletableFuture<Engine> c = CompletableFuture.supplyAsync(connect);
+        CompletableFuture<Engine> c = connectAsync(connect);
         connecting = c;
         // Runs after every config's own cleanup (registered before them): whatever this process
         // created that a signal caught half-made (a container a killed compose had already asked
@@ -413,6 +410,22 @@ public final class RunService {
 
   private void writeReport(Report report) {
     JUnitWriter.write(report, opts.report(), redactor);
+  }
+
+  /**
+   * Parallel preflight (issue 11), as in up: the engine connection (class loading, a round trip,
+   * maybe starting dockerd) runs while the first configs issue certs and render templates; a config
+   * joins it before its stack comes up (ConfigRun#engine). On a thread of its own: the common pool
+   * (one worker on 2 cores) issues certs, and a connection may wait --engine-wait.
+   */
+  private static CompletableFuture<Engine> connectAsync(Supplier<Engine> connect) {
+    return CompletableFuture.supplyAsync(
+        connect,
+        task -> {
+          Thread t = new Thread(task, "testrig-connect");
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   /** The connected engine, or the connection's own failure as it was thrown. */
