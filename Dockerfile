@@ -55,7 +55,7 @@ COPY docker/testrig /usr/local/bin/testrig
 # AppCDS (https://docs.oracle.com/en/java/javase/21/vm/class-data-sharing.html): list the classes
 # testrig loads on its real command paths, then dump a static archive of them. The training runs
 # `validate`, `render` (jinjava), `certs` (BouncyCastle) on a small rig, and `up`, `run`, `down`
-# against an engine socket that does not exist (docker-java, its HTTP client and Jackson up to the
+# against an engine socket that does not exist (testrig's engine client and Jackson up to the
 # first request; no engine answers inside `docker build`); the lists are merged without their
 # per-run ids. Static, not a dynamic -XX:ArchiveClassesAtExit archive: picocli is compiled for
 # Java 5 and a dynamic archive skips such "old" classes, a static dump takes them; and a CI job

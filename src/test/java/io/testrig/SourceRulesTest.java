@@ -1,7 +1,6 @@
 package io.testrig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,30 +30,48 @@ class SourceRulesTest {
   }
 
   /**
-   * docker-java is the Docker adapter's business only (issue 8): orchestration talks to {@code
-   * io.testrig.backend.Backend}, so a second backend or the unit tests' fake can stand in for it.
+   * testrig speaks the engine API with its own small client in {@code backend.docker} (issue 11:
+   * docker-java and its HTTP client cost ~200 ms per command before the first request); docker-java
+   * stays in the tests as an independent view of the engine. No main source may use it, or Apache
+   * HttpClient, again.
    */
   @Test
-  void dockerJavaOnlyInTheDockerAdapter() throws IOException {
-    Path adapter = Path.of("src", "main", "java", "io", "testrig", "backend", "docker");
-    List<Path> outside;
+  void mainUsesNeitherDockerJavaNorApacheHttpClient() throws IOException {
+    List<Path> using;
     try (Stream<Path> files = Files.walk(Path.of("src", "main"))) {
+      using =
+          files
+              .filter(Files::isRegularFile)
+              .filter(
+                  p ->
+                      read(p).contains("com.github." + "dockerjava")
+                          || read(p).contains("org.apache." + "hc."))
+              .sorted()
+              .toList();
+    }
+    assertEquals(List.of(), using);
+  }
+
+  /**
+   * The Docker adapter is orchestration's business only through {@code io.testrig.backend.Backend}
+   * (issue 8): outside {@code backend.docker}, only {@code engine.Engine} connects it and {@code
+   * validate.Validation} runs {@code ComposeCli}'s {@code config} (no engine needed).
+   */
+  @Test
+  void theDockerAdapterIsReachedOnlyThroughEngine() throws IOException {
+    Path adapter = Path.of("src", "main", "java", "io", "testrig", "backend", "docker");
+    List<String> outside;
+    try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
       outside =
           files
               .filter(p -> p.toString().endsWith(".java"))
               .filter(p -> !p.startsWith(adapter))
-              .filter(p -> read(p).contains("com.github." + "dockerjava"))
+              .filter(p -> read(p).contains("import io.testrig.backend." + "docker."))
+              .map(p -> p.getFileName().toString())
               .sorted()
               .toList();
     }
-    assertEquals(List.of(), outside);
-    try (Stream<Path> files = Files.walk(adapter)) {
-      // The rule must look at something: the adapter itself does use docker-java.
-      assertTrue(
-          files
-              .filter(Files::isRegularFile)
-              .anyMatch(p -> read(p).contains("import com.github." + "dockerjava")));
-    }
+    assertEquals(List.of("Engine.java", "Validation.java"), outside);
   }
 
   /**

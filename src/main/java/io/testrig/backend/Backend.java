@@ -11,9 +11,9 @@ import java.util.function.Consumer;
  * {@code pkg/api/api.go}, whose {@code Compose} interface has one method per verb ({@code Create},
  * {@code Start}, {@code Logs}, {@code Events}, {@code Remove}, ...) each taking an options struct.
  *
- * <p>Implementations: {@code io.testrig.backend.docker.DockerBackend} (docker-java, the only place
- * that library is used) and, for unit tests, {@code FakeBackend} in src/test. Failures the engine
- * reports come back as {@link BackendException} (its {@link BackendException.NotFound} and {@link
+ * <p>Implementations: {@code io.testrig.backend.docker.DockerBackend} (testrig's own engine API
+ * client) and, for unit tests, {@code FakeBackend} in src/test. Failures the engine reports come
+ * back as {@link BackendException} (its {@link BackendException.NotFound} and {@link
  * BackendException.Conflict} kinds where callers tell them apart); a broken connection may surface
  * as any other runtime exception. See docs/development.md, "Architecture", for how a remote or
  * Kubernetes backend would fit.
@@ -36,7 +36,10 @@ public interface Backend extends AutoCloseable {
 
   void startContainer(String id);
 
-  /** Stops with a grace period, then kills (the engine's stop). */
+  /**
+   * Stops with a grace period, then kills (the engine's stop); a container that is not running is
+   * left as it is.
+   */
   void stopContainer(String id, Duration grace);
 
   void killContainer(String id);

@@ -34,8 +34,8 @@ final class ReportFiles {
   static List<Path> extractXml(InputStream tar, Path dest, Redactor redactor) throws IOException {
     List<Path> files = new ArrayList<>();
     Path root = dest.toAbsolutePath().normalize();
-    // commons-compress comes with docker-java-core (it builds its own tars with it); it reads the
-    // GNU and PAX long-name forms the engine writes.
+    // commons-compress (a direct dependency since docker-java left the jar) reads the GNU and PAX
+    // long-name forms the engine writes.
     try (TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name())) {
       TarArchiveEntry e;
       while ((e = in.getNextEntry()) != null) {

@@ -198,7 +198,8 @@ class EngineTlsIT {
 
   @Test
   void anIncompleteCertPathIsRefusedNotDowngradedToPlainHttp() throws Exception {
-    // docker-java alone would send plain HTTP here (and get dockerd's 400); testrig names the file.
+    // docker-java, testrig's client before, sent plain HTTP here (and got dockerd's 400); testrig
+    // names the file.
     Path noClient = shared.resolve("ca-only");
     Files.createDirectories(noClient);
     Files.copy(certs.resolve("ca.pem"), noClient.resolve("ca.pem"));

@@ -1,27 +1,6 @@
 package io.testrig.backend.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.InspectVolumeResponse;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HealthCheck;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.transport.DockerHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.testrig.backend.Backend;
 import io.testrig.backend.BackendException;
 import io.testrig.backend.ComposeBackend;
@@ -36,21 +15,25 @@ import io.testrig.backend.LogOptions;
 import io.testrig.backend.Resource;
 import io.testrig.backend.Subscription;
 import io.testrig.core.CallCount;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * {@link Backend} over docker-java: the one class (with {@link DockerConnect}) that speaks the
- * Docker engine API. docker-java's exceptions become {@link BackendException}s with the engine's
- * message unchanged; connection failures pass through as they are.
+ * {@link Backend} over the Docker engine API
+ * (https://docs.docker.com/reference/api/engine/version/v1.41/), spoken by testrig's own small
+ * client ({@link EngineHttp}, JSON trees through {@link EngineJson}): the one class (with {@link
+ * DockerConnect}) that talks to the engine. Errors the engine reports become {@link
+ * BackendException}s with its message unchanged; a broken connection surfaces as an {@link
+ * UncheckedIOException}.
  */
 public final class DockerBackend implements Backend {
   private static final int MAX_EXEC_OUTPUT = 2_000;
@@ -66,12 +49,10 @@ public final class DockerBackend implements Backend {
       String apiVersion,
       Map<String, String> cliEnvironment) {}
 
-  private final DockerClient client;
-  private final DockerHttpClient http;
+  private final EngineHttp http;
   private final Info info;
 
-  DockerBackend(DockerClient client, DockerHttpClient http, Info info) {
-    this.client = client;
+  DockerBackend(EngineHttp http, Info info) {
     this.http = http;
     this.info = info;
   }
@@ -80,188 +61,146 @@ public final class DockerBackend implements Backend {
     return info;
   }
 
-  /** The docker-java client, for integration tests that check the engine directly. */
-  public DockerClient client() {
-    return client;
+  // ---------------------------------------------------------------- requests
+
+  /** One request whose body is not needed; engine errors become neutral exceptions. */
+  private void call(String method, String path) {
+    call(method, path, null);
   }
 
-  /** Runs one request, turning docker-java's error kinds into neutral ones. */
-  private static <T> T call(Supplier<T> request) {
+  /** Like {@link #call(String, String)}; {@code notModified} is the message for a 304. */
+  private void call(String method, String path, String notModified) {
     try {
-      return request.get();
-    } catch (RuntimeException e) {
-      throw neutral(e);
+      http.call(method, path).check(notModified).discard();
+    } catch (IOException e) {
+      throw broken(method, path, e);
     }
   }
 
-  /** The neutral form of a docker-java error; anything else unchanged. */
-  private static RuntimeException neutral(RuntimeException e) {
-    if (e instanceof NotFoundException) {
-      return new BackendException.NotFound(e.getMessage(), e);
+  /** One request answered with JSON. */
+  private JsonNode json(String method, String path, EngineHttp.Body body) {
+    try {
+      return http.call(method, path, body).check().json();
+    } catch (IOException e) {
+      throw broken(method, path, e);
     }
-    if (e instanceof ConflictException) {
-      return new BackendException.Conflict(e.getMessage(), e);
-    }
-    if (e instanceof NotModifiedException) {
-      return new BackendException.NotModified(e.getMessage(), e);
-    }
-    if (e instanceof DockerException) {
-      return new BackendException(e.getMessage(), e);
-    }
-    return e;
   }
 
-  private static void run(Runnable request) {
-    call(
-        () -> {
-          request.run();
-          return null;
-        });
+  private JsonNode get(String path) {
+    return json("GET", path, EngineHttp.Body.NONE);
+  }
+
+  static UncheckedIOException broken(String method, String path, IOException e) {
+    return new UncheckedIOException(
+        "engine request " + method + " " + path.replaceFirst("\\?.*", "") + ": " + e.getMessage(),
+        e);
+  }
+
+  /** A path segment: an id, a name or an image reference (whose '/' and ':' stay). */
+  static String seg(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~:@/".indexOf(c) >= 0) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code filters={"label":["k=v"]}}, the engine's label filter. */
+  static String labelFilter(LabelFilter filter) {
+    return EngineJson.filters(Map.of("label", List.of(filter.toString())));
   }
 
   // ---------------------------------------------------------------- containers
 
+  /**
+   * {@code GET /containers/json?all=1}: every state, not only running ones
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerList).
+   */
   @Override
   public List<Resource> listContainers(LabelFilter filter) {
-    List<Container> list =
-        call(
-            () ->
-                client
-                    .listContainersCmd()
-                    .withShowAll(true)
-                    .withLabelFilter(List.of(filter.toString()))
-                    .exec());
     List<Resource> out = new ArrayList<>();
-    for (Container c : list) {
-      String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0];
-      out.add(new Resource(c.getId(), name.startsWith("/") ? name.substring(1) : name, labels(c)));
+    for (JsonNode c : get("/containers/json?all=1&" + labelFilter(filter))) {
+      String id = EngineJson.text(c, "Id");
+      JsonNode names = c.get("Names");
+      String name = names == null || names.isEmpty() ? id : names.get(0).asText();
+      out.add(
+          new Resource(
+              id,
+              name.startsWith("/") ? name.substring(1) : name,
+              EngineJson.strings(c.get("Labels"))));
     }
     return out;
   }
 
-  private static Map<String, String> labels(Container c) {
-    return c.getLabels() == null ? Map.of() : c.getLabels();
-  }
-
+  /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerInspect */
   @Override
   public ContainerInfo inspectContainer(String id) {
-    InspectContainerResponse c = call(() -> client.inspectContainerCmd(id).exec());
-    var st = c.getState();
-    return new ContainerInfo(
-        c.getId(),
-        st.getStatus(),
-        Boolean.TRUE.equals(st.getRunning()),
-        st.getExitCodeLong(),
-        Boolean.TRUE.equals(st.getOOMKilled()),
-        healthcheck(c),
-        ip(c),
-        tcpPorts(c));
+    return Inspection.container(get("/containers/" + seg(id) + "/json"));
   }
 
-  private static ContainerInfo.Healthcheck healthcheck(InspectContainerResponse c) {
-    HealthCheck hc = c.getConfig() == null ? null : c.getConfig().getHealthcheck();
-    if (hc == null || hc.getTest() == null || hc.getTest().isEmpty()) {
-      return null;
-    }
-    return new ContainerInfo.Healthcheck(hc.getTest(), hc.getTimeout());
-  }
-
-  private static String ip(InspectContainerResponse c) {
-    if (c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null) {
-      return null;
-    }
-    for (ContainerNetwork n : c.getNetworkSettings().getNetworks().values()) {
-      if (n.getIpAddress() != null && !n.getIpAddress().isEmpty()) {
-        return n.getIpAddress();
-      }
-    }
-    return null;
-  }
-
-  private static Map<Integer, String> tcpPorts(InspectContainerResponse c) {
-    Map<Integer, String> out = new LinkedHashMap<>();
-    if (c.getNetworkSettings() == null || c.getNetworkSettings().getPorts() == null) {
-      return out;
-    }
-    for (Map.Entry<ExposedPort, Ports.Binding[]> e :
-        c.getNetworkSettings().getPorts().getBindings().entrySet()) {
-      Ports.Binding[] b = e.getValue();
-      if (e.getKey().getProtocol() == com.github.dockerjava.api.model.InternetProtocol.TCP
-          && b != null
-          && b.length > 0) {
-        out.put(e.getKey().getPort(), b[0].getHostPortSpec());
-      }
-    }
-    return out;
-  }
-
+  /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerCreate */
   @Override
   public String createContainer(ContainerSpec spec) {
-    HostConfig host = HostConfig.newHostConfig();
-    if (spec.memoryBytes() != null) {
-      // Swap as large as memory means no swap: a container over its limit meets the OOM killer
-      // instead of crawling (https://docs.docker.com/engine/containers/resource_constraints/).
-      host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
-    }
-    if (spec.network() != null) {
-      host.withNetworkMode(spec.network());
-    }
-    if (!spec.readOnlyMounts().isEmpty()) {
-      host.withBinds(
-          spec.readOnlyMounts().entrySet().stream()
-              .map(
-                  m ->
-                      new com.github.dockerjava.api.model.Bind(
-                          m.getKey(),
-                          new com.github.dockerjava.api.model.Volume(m.getValue()),
-                          com.github.dockerjava.api.model.AccessMode.ro))
-              .toList());
-    }
-    CreateContainerCmd cmd =
-        client
-            .createContainerCmd(spec.image())
-            .withName(spec.name())
-            .withLabels(spec.labels())
-            .withEnv(spec.env())
-            .withHostConfig(host);
-    if (!spec.cmd().isEmpty()) {
-      cmd.withCmd(spec.cmd());
-    }
-    if (spec.alias() != null) {
-      cmd.withAliases(spec.alias());
-    }
-    return call(() -> cmd.exec().getId());
+    String path = "/containers/create?name=" + EngineJson.query(spec.name());
+    byte[] body = EngineJson.write(Inspection.createBody(spec));
+    return EngineJson.text(json("POST", path, EngineHttp.Body.json(body)), "Id");
   }
 
+  /** 304 when it runs already (the engine's "container already started", lost with the body). */
   @Override
   public void startContainer(String id) {
-    run(() -> client.startContainerCmd(id).exec());
+    call("POST", "/containers/" + seg(id) + "/start", "container " + id + " already started");
   }
 
+  /**
+   * {@code t}: seconds to wait before killing. The engine answers 304 when the container is not
+   * running (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerStop):
+   * stopped is what the caller wants, so that is success, not an error; a graceful teardown
+   * (Reaper) kept an exited one-shot container over it.
+   */
   @Override
   public void stopContainer(String id, Duration grace) {
-    run(() -> client.stopContainerCmd(id).withTimeout((int) grace.toSeconds()).exec());
+    try {
+      call("POST", "/containers/" + seg(id) + "/stop?t=" + grace.toSeconds(), "not running");
+    } catch (BackendException.NotModified e) {
+      // Not running: nothing to stop.
+    }
   }
 
   @Override
   public void killContainer(String id) {
-    run(() -> client.killContainerCmd(id).exec());
+    call("POST", "/containers/" + seg(id) + "/kill", "container " + id + " is not running");
   }
 
+  /** {@code force}: running or not; {@code v}: with its anonymous volumes. */
   @Override
   public void removeContainer(String id) {
-    run(() -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+    call("DELETE", "/containers/" + seg(id) + "?force=1&v=1");
   }
 
+  /**
+   * {@code POST /containers/{id}/wait} answers when the container is not running; it is read in its
+   * own thread so {@code max} bounds it
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerWait).
+   */
   @Override
   public void awaitStop(String id, Duration max) throws InterruptedException {
-    try (WaitContainerResultCallback cb =
-        call(() -> client.waitContainerCmd(id).exec(new WaitContainerResultCallback()))) {
-      cb.awaitCompletion(max.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (IOException e) {
-      // Closing the wait stream failed; the caller inspects the state anyway.
-    } catch (RuntimeException e) {
-      throw neutral(e);
+    try (EngineStream s =
+        EngineStream.start(
+            http,
+            "POST",
+            "/containers/" + seg(id) + "/wait",
+            EngineHttp.Body.NONE,
+            r -> r.discard())) {
+      s.await(max);
     }
   }
 
@@ -269,189 +208,140 @@ public final class DockerBackend implements Backend {
   public ExecResult exec(String id, List<String> cmd, Duration timeout)
       throws InterruptedException {
     CallCount.exec();
-    String execId =
-        call(
-            () ->
-                client
-                    .execCreateCmd(id)
-                    .withCmd(cmd.toArray(new String[0]))
-                    .withAttachStdout(true)
-                    .withAttachStderr(true)
-                    .exec()
-                    .getId());
-    StringBuilder out = new StringBuilder();
-    boolean finished;
-    try (ResultCallback.Adapter<Frame> cb =
-        call(
-            () ->
-                client
-                    .execStartCmd(execId)
-                    .exec(
-                        new ResultCallback.Adapter<>() {
-                          @Override
-                          public void onNext(Frame f) {
-                            synchronized (out) {
-                              if (out.length() < MAX_EXEC_OUTPUT) {
-                                out.append(
-                                    new String(
-                                        f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
-                              }
-                            }
-                          }
-                        }))) {
-      finished = cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (IOException e) {
-      finished = false;
-    }
-    if (!finished) {
-      return new ExecResult(-1, "timed out after " + timeout.toMillis() + " ms");
-    }
-    Long code = call(() -> client.inspectExecCmd(execId).exec().getExitCodeLong());
-    synchronized (out) {
-      return new ExecResult(code == null ? -1 : code, out.toString().strip());
-    }
-  }
-
-  @Override
-  public Subscription logs(String id, LogOptions options, Consumer<LogChunk> sink) {
-    ResultCallback.Adapter<Frame> cb =
-        call(
-            () ->
-                client
-                    .logContainerCmd(id)
-                    .withStdOut(true)
-                    .withStdErr(true)
-                    .withTimestamps(options.timestamps())
-                    .withFollowStream(options.follow())
-                    .exec(
-                        new ResultCallback.Adapter<>() {
-                          @Override
-                          public void onNext(Frame f) {
-                            sink.accept(
-                                new LogChunk(
-                                    f.getStreamType() == StreamType.STDERR, f.getPayload()));
-                          }
-                        }));
-    return subscription(cb);
-  }
-
-  @Override
-  public Subscription events(
-      LabelFilter filter, long sinceEpochSecond, Consumer<ContainerEvent> sink) {
-    // Action/Actor, not the status/id fields deprecated since API 1.22
-    // (https://docs.docker.com/reference/api/engine/version-history/).
-    ResultCallback.Adapter<Event> cb =
-        call(
-            () ->
-                client
-                    .eventsCmd()
-                    .withSince(Long.toString(sinceEpochSecond))
-                    .withEventTypeFilter(EventType.CONTAINER)
-                    .withLabelFilter(filter.toString())
-                    .exec(
-                        new ResultCallback.Adapter<>() {
-                          @Override
-                          public void onNext(Event e) {
-                            if (e.getActor() == null || e.getActor().getId() == null) {
-                              return;
-                            }
-                            sink.accept(
-                                new ContainerEvent(
-                                    e.getActor().getId(),
-                                    e.getAction() == null ? "" : e.getAction(),
-                                    e.getActor().getAttributes()));
-                          }
-                        }));
-    return subscription(cb);
+    return new Execs(http).run(id, cmd, timeout, MAX_EXEC_OUTPUT);
   }
 
   /**
-   * docker-java rethrows the stream's first error from {@code awaitCompletion}; a stream of a
-   * container that is gone fails with its NotFoundException there, which becomes the neutral one.
+   * {@code GET /containers/{id}/logs}: stdout and stderr as frames (raw for a TTY container), to
+   * the end or, with {@code follow}, until closed
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerLogs).
    */
-  private static Subscription subscription(ResultCallback.Adapter<?> cb) {
-    return new Subscription() {
-      @Override
-      public boolean await(Duration max) throws InterruptedException {
-        try {
-          return cb.awaitCompletion(max.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RuntimeException e) {
-          throw neutral(e);
-        }
-      }
-
-      @Override
-      public void close() {
-        try {
-          cb.close();
-        } catch (IOException e) {
-          // The stream is gone either way.
-        }
-      }
-    };
+  @Override
+  public Subscription logs(String id, LogOptions options, Consumer<LogChunk> sink) {
+    String path =
+        "/containers/"
+            + seg(id)
+            + "/logs?stdout=1&stderr=1&timestamps="
+            + (options.timestamps() ? 1 : 0)
+            + "&follow="
+            + (options.follow() ? 1 : 0);
+    return EngineStream.start(
+        http, "GET", path, EngineHttp.Body.NONE, r -> Frames.demux(r.body, sink));
   }
 
+  /**
+   * {@code GET /events} of containers with the label, from {@code since} on; Action and Actor, not
+   * the status/id fields deprecated since API 1.22
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/SystemEvents).
+   */
+  @Override
+  public Subscription events(
+      LabelFilter filter, long sinceEpochSecond, Consumer<ContainerEvent> sink) {
+    Map<String, List<String>> filters = new LinkedHashMap<>();
+    filters.put("type", List.of("container"));
+    filters.put("label", List.of(filter.toString()));
+    String path = "/events?since=" + sinceEpochSecond + "&" + EngineJson.filters(filters);
+    return EngineStream.start(
+        http,
+        "GET",
+        path,
+        EngineHttp.Body.NONE,
+        r -> EngineJson.readEach(r.body, e -> event(e, sink)));
+  }
+
+  /** One event message: Actor.ID, Action and Actor.Attributes; one without an actor is skipped. */
+  private static void event(JsonNode e, Consumer<ContainerEvent> sink) {
+    JsonNode actor = e.get("Actor");
+    String actorId = EngineJson.text(actor, "ID");
+    if (actorId != null) {
+      String action = EngineJson.text(e, "Action");
+      sink.accept(
+          new ContainerEvent(
+              actorId, action == null ? "" : action, EngineJson.strings(actor.get("Attributes"))));
+    }
+  }
+
+  /**
+   * {@code PUT /containers/{id}/archive?path=}: a tar stream unpacked at the path, sent chunked
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/PutContainerArchive).
+   */
   @Override
   public void copyTo(String id, String remotePath, InputStream tar) {
-    run(
-        () ->
-            client
-                .copyArchiveToContainerCmd(id)
-                .withTarInputStream(tar)
-                .withRemotePath(remotePath)
-                .exec());
+    String path = "/containers/" + seg(id) + "/archive?path=" + EngineJson.query(remotePath);
+    try {
+      http.send("PUT", path, EngineHttp.Body.stream("application/x-tar", tar)).check().discard();
+    } catch (IOException e) {
+      throw broken("PUT", path, e);
+    }
   }
 
+  /**
+   * {@code GET /containers/{id}/archive?path=}: the tar stream, on its own connection that closing
+   * the stream closes; 404 when the path is absent
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerArchive).
+   */
   @Override
   public InputStream copyFrom(String id, String path) {
-    return call(() -> client.copyArchiveFromContainerCmd(id, path).exec());
+    String p = "/containers/" + seg(id) + "/archive?path=" + EngineJson.query(path);
+    try {
+      EngineResponse r = http.send("GET", p).check();
+      return new FilterInputStream(r.body) {
+        @Override
+        public void close() {
+          r.close();
+        }
+      };
+    } catch (IOException e) {
+      throw broken("GET", p, e);
+    }
   }
 
   // ---------------------------------------------------------------- networks, volumes, images
 
+  /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/NetworkList */
   @Override
   public List<Resource> listNetworks(LabelFilter filter) {
     List<Resource> out = new ArrayList<>();
-    for (Network n :
-        call(
-            () ->
-                client.listNetworksCmd().withFilter("label", List.of(filter.toString())).exec())) {
-      out.add(new Resource(n.getId(), n.getName(), n.getLabels()));
+    for (JsonNode n : get("/networks?" + labelFilter(filter))) {
+      out.add(
+          new Resource(
+              EngineJson.text(n, "Id"),
+              EngineJson.text(n, "Name"),
+              EngineJson.strings(n.get("Labels"))));
     }
     return out;
   }
 
   @Override
   public void removeNetwork(String id) {
-    run(() -> client.removeNetworkCmd(id).exec());
+    call("DELETE", "/networks/" + seg(id));
   }
 
+  /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/VolumeList */
   @Override
   public List<Resource> listVolumes(LabelFilter filter) {
-    List<InspectVolumeResponse> volumes =
-        call(
-            () ->
-                client
-                    .listVolumesCmd()
-                    .withFilter("label", List.of(filter.toString()))
-                    .exec()
-                    .getVolumes());
     List<Resource> out = new ArrayList<>();
-    for (InspectVolumeResponse v : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
-      out.add(new Resource(v.getName(), v.getName(), v.getLabels()));
+    JsonNode volumes = get("/volumes?" + labelFilter(filter)).get("Volumes");
+    if (volumes != null && volumes.isArray()) {
+      for (JsonNode v : volumes) {
+        String name = EngineJson.text(v, "Name");
+        out.add(new Resource(name, name, EngineJson.strings(v.get("Labels"))));
+      }
     }
     return out;
   }
 
+  /** 409 when a container still uses it. */
   @Override
   public void removeVolume(String name) {
-    run(() -> client.removeVolumeCmd(name).exec());
+    call("DELETE", "/volumes/" + seg(name));
   }
 
+  /** Inspect by name: 404 when absent (listing by the old {@code filter=} matches everything). */
   @Override
   public boolean imageExists(String name) {
     try {
-      run(() -> client.inspectImageCmd(name).exec());
+      call("GET", "/images/" + seg(name) + "/json");
       return true;
     } catch (BackendException.NotFound e) {
       return false;
@@ -460,13 +350,7 @@ public final class DockerBackend implements Backend {
 
   @Override
   public boolean pullImage(String name, Duration max) throws InterruptedException {
-    try (var callback = call(() -> client.pullImageCmd(name).start())) {
-      return callback.awaitCompletion(max.toSeconds(), TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new BackendException(e.getMessage(), e);
-    } catch (RuntimeException e) {
-      throw neutral(e);
-    }
+    return Pulls.pull(http, name, max);
   }
 
   // ---------------------------------------------------------------- compose
@@ -481,13 +365,9 @@ public final class DockerBackend implements Backend {
     return ComposeCli.version(info.cliEnvironment());
   }
 
+  /** Closes the connections kept alive (TCP); streams are closed by their subscribers. */
   @Override
   public void close() {
-    try {
-      client.close();
-      http.close();
-    } catch (IOException e) {
-      // Closing a finished connection pool; nothing to do about a failure here.
-    }
+    http.closeIdle();
   }
 }

@@ -1,22 +1,14 @@
 package io.testrig.backend.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Version;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.testrig.core.ExitCode;
 import io.testrig.core.TestrigException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Connects to the Docker engine named by DOCKER_HOST (default {@code unix:///var/run/docker.sock}),
@@ -26,16 +18,16 @@ import java.util.Map;
  */
 public final class DockerConnect {
   /** Highest API version testrig is tested against (Docker 26 inside the builder image). */
-  public static final String TESTED_API = RemoteApiVersion.VERSION_1_44.getVersion();
+  public static final String TESTED_API = "1.44";
 
   /** Lowest API version testrig supports: Docker 20.10 (Debian bookworm's docker.io). */
-  public static final String MINIMUM_API = RemoteApiVersion.VERSION_1_41.getVersion();
+  public static final String MINIMUM_API = "1.41";
 
   /** Where Docker's own CLI looks when DOCKER_HOST is unset. */
   public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
 
-  /** What DOCKER_CERT_PATH must hold, as docker:dind's /certs/client does. */
-  private static final List<String> CERT_FILES = List.of("ca.pem", "cert.pem", "key.pem");
+  /** How long the unversioned {@code /version} probe may wait for an answer over TCP. */
+  private static final int PROBE_READ_TIMEOUT_MS = 10_000;
 
   private DockerConnect() {}
 
@@ -45,60 +37,47 @@ public final class DockerConnect {
     if (host == null || host.isBlank()) {
       host = DEFAULT_HOST;
     }
-    DefaultDockerClientConfig.Builder b =
-        DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
     // As the docker CLI (and so compose, which inherits our environment) reads it: any non-empty
     // value, "0" included, turns TLS on; it can only enable TLS, never disable it.
     // https://github.com/docker/cli/blob/master/cli/flags/options.go (dockerTLSVerify)
     String verify = env.get("DOCKER_TLS_VERIFY");
     boolean tls = verify != null && !verify.isEmpty();
-    b.withDockerTlsVerify(tls);
     String certPath = env.get("DOCKER_CERT_PATH");
     if (certPath == null || certPath.isBlank()) {
       certPath = System.getProperty("user.home") + "/.docker"; // the docker CLI's default
     }
-    if (tls) {
-      b.withDockerCertPath(certPath);
-    }
-    Version v = awaitVersion(b, host, tls ? Path.of(certPath) : null, wait);
-    RemoteApiVersion server = RemoteApiVersion.parseConfig(v.getApiVersion());
-    RemoteApiVersion minimum = RemoteApiVersion.parseConfig(MINIMUM_API);
-    RemoteApiVersion tested = RemoteApiVersion.parseConfig(TESTED_API);
-    if (!server.isGreaterOrEqual(minimum)) {
+    Probe v = awaitVersion(host, tls ? Path.of(certPath) : null, wait);
+    if (compare(v.apiVersion(), MINIMUM_API) < 0) {
       throw new TestrigException(
           ExitCode.ENGINE_UNAVAILABLE,
           "engine at "
               + host
               + " speaks API "
-              + v.getApiVersion()
+              + v.apiVersion()
               + ", testrig needs "
               + MINIMUM_API
               + " (Docker 20.10) or newer");
     }
-    RemoteApiVersion pinned = server.isGreater(tested) ? tested : server;
-    DockerClientConfig config = b.withApiVersion(pinned).build();
-    DockerHttpClient http = httpClient(config);
+    String pinned = compare(v.apiVersion(), TESTED_API) > 0 ? TESTED_API : v.apiVersion();
     // The docker CLI (compose) must talk to the same engine with the same API version.
     Map<String, String> cliEnv = new LinkedHashMap<>();
     cliEnv.put("DOCKER_HOST", host);
-    cliEnv.put("DOCKER_API_VERSION", pinned.getVersion());
+    cliEnv.put("DOCKER_API_VERSION", pinned);
     if (tls) {
       cliEnv.put("DOCKER_TLS_VERIFY", "1");
       cliEnv.put("DOCKER_CERT_PATH", certPath);
     }
+    EngineHttp.Endpoint endpoint = EngineHttp.endpoint(host, v.tls());
     return new DockerBackend(
-        DockerClientImpl.getInstance(config, http),
-        http,
+        new EngineHttp(endpoint, "/v" + pinned),
         new DockerBackend.Info(
-            host,
-            v.getVersion(),
-            v.getApiVersion(),
-            pinned.getVersion(),
-            Collections.unmodifiableMap(cliEnv)));
+            host, v.version(), v.apiVersion(), pinned, Collections.unmodifiableMap(cliEnv)));
   }
 
-  private static Version awaitVersion(
-      DefaultDockerClientConfig.Builder b, String host, Path certPath, Duration wait) {
+  /** What the engine said about itself, and the TLS context that reached it (or null). */
+  private record Probe(String version, String apiVersion, SSLContext tls) {}
+
+  private static Probe awaitVersion(String host, Path certPath, Duration wait) {
     // Unversioned probe: works against any server, old or new. In DinD the daemon and its certs
     // appear after the job started, so keep trying until the deadline.
     long deadline = System.nanoTime() + wait.toNanos();
@@ -106,12 +85,7 @@ public final class DockerConnect {
     long sleep = 100;
     do {
       try {
-        requireCerts(certPath);
-        DockerClientConfig probeConfig = b.withApiVersion(RemoteApiVersion.UNKNOWN_VERSION).build();
-        try (DockerHttpClient http = httpClient(probeConfig);
-            DockerClient c = DockerClientImpl.getInstance(probeConfig, http)) {
-          return c.versionCmd().exec();
-        }
+        return probe(host, certPath);
       } catch (Exception e) {
         last = e;
       }
@@ -132,30 +106,38 @@ public final class DockerConnect {
   }
 
   /**
-   * With DOCKER_TLS_VERIFY set, docker-java speaks plain HTTP when DOCKER_CERT_PATH lacks any of
-   * ca.pem, cert.pem, key.pem (its LocalDirectorySSLConfig then yields no SSLContext; EngineTlsIT
-   * saw the request reach dockerd's TLS port unencrypted). Refuse instead, as the docker CLI does.
+   * {@code GET /version}
+   * (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/SystemVersion). With
+   * DOCKER_TLS_VERIFY set, a cert path lacking any of ca.pem, cert.pem, key.pem is refused, as the
+   * docker CLI refuses it, never downgraded to plain HTTP.
    */
-  private static void requireCerts(Path certPath) {
-    if (certPath == null) {
-      return;
+  private static Probe probe(String host, Path certPath) throws Exception {
+    SSLContext tls = certPath == null ? null : EngineTls.context(certPath);
+    EngineHttp.Endpoint endpoint = EngineHttp.endpoint(host, tls);
+    if (endpoint instanceof EngineHttp.Tcp t) {
+      endpoint = new EngineHttp.Tcp(t.host(), t.port(), t.tls(), PROBE_READ_TIMEOUT_MS);
     }
-    for (String name : CERT_FILES) {
-      if (!Files.isRegularFile(certPath.resolve(name))) {
-        throw new IllegalStateException(
-            "DOCKER_TLS_VERIFY is set but " + certPath.resolve(name) + " does not exist");
-      }
+    JsonNode v = new EngineHttp(endpoint, "").send("GET", "/version").check().json();
+    String api = EngineJson.text(v, "ApiVersion");
+    if (api == null || !api.matches("\\d+\\.\\d+")) {
+      throw new IllegalStateException("the engine reported no API version");
     }
+    return new Probe(EngineJson.text(v, "Version"), api, tls);
   }
 
-  private static DockerHttpClient httpClient(DockerClientConfig config) {
-    return new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NoTls::context)
-        .connectionTimeout(Duration.ofSeconds(5))
-        .responseTimeout(Duration.ofMinutes(10))
-        .maxConnections(64)
-        .build();
+  /** Compares API versions such as 1.41 and 1.9 by their numbers. */
+  static int compare(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int c =
+          Integer.compare(
+              i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
   }
 
   private static String rootMessage(Throwable t) {
