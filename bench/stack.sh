@@ -13,9 +13,9 @@
 #           commands' wall times are printed too.
 #   down    teardown of the same stack: `testrig down -p` against `docker compose down -v`.
 #   run     `testrig run -f examples/postgres-ssl/testrig.yml --only <config>` against
-#           bench/handwritten-postgres-ssl.sh (compose up --wait, compose run of the suite, compose
-#           down -v) on configs and certs rendered once before timing; plus testrig's phase
-#           testcases from its JUnit XML against the script's steps.
+#           bench/handwritten-postgres-ssl.sh (openssl secrets and certs, envsubst templates,
+#           compose up --wait, compose run of the suite, compose down -v, wipe); plus testrig's
+#           phase testcases from its JUnit XML against the script's steps.
 #   matrix  all 4 configs of examples/postgres-ssl with --parallel 2 and --parallel 4 against one.
 #
 # Usage: bench/stack.sh            REPS=3 (per figure), PARTS="ready run" (ready+down, run+matrix),
@@ -48,7 +48,7 @@ done
 ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 PREFIX=bench-$ID
 if [[ -d /dev/shm && -w /dev/shm ]]; then
-  WORK=$(mktemp -d /dev/shm/testrig-bench.XXXXXX) # secrets of the hand-written run stay in memory
+  WORK=$(mktemp -d /dev/shm/testrig-bench.XXXXXX)
 else
   WORK=$(mktemp -d)
 fi
@@ -92,11 +92,8 @@ cleanup() {
   if [[ -n ${LOGS:-} ]]; then # keep the commands' output and testrig's reports (no secrets)
     mkdir -p "$LOGS"
     # (the hand-written suite's XML is not redacted: left out)
-    (cd "$WORK" && find . -path ./hand-run -prune -o \( -name '*.log' -o -name '*.xml' \) ! -path '*-hand-*/*.xml' -print |
+    (cd "$WORK" && find . \( -name '*.log' -o -name '*.xml' \) ! -path '*-hand-*/*.xml' -print |
       xargs -r cp --parents -t "$LOGS") 2>/dev/null || true
-  fi
-  if [[ -d $WORK/hand-run ]]; then
-    testrig secrets wipe -f "$PG_RIG" --run-dir "$WORK/hand-run" >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
   exit "$rc"
@@ -193,11 +190,12 @@ ready_compose() { # interval rep
 run_hand() { # rep
   local p=$PREFIX-hand-$1 t0 t1 out
   t0=$(now_us)
-  out=$(bench/handwritten-postgres-ssl.sh "$WORK/hand-run" "$p" "$WORK/$p") ||
+  out=$(bench/handwritten-postgres-ssl.sh "$p" "$WORK/$p") ||
     { log "bench: the hand-written script failed (log: $WORK/$p/compose.log)"; cat "$WORK/$p/compose.log" >&2; exit 1; }
   t1=$(now_us)
   grep -q 'failures="0"' "$WORK/$p/postgres-ssl.xml" || { log "bench: hand-written suite failed"; exit 1; }
   add run.hand.wall $(((t1 - t0) / 1000))
+  add run.hand.prepare "$(awk '$1 == "prepare-ms" { print $2 }' <<<"$out")"
   add run.hand.up "$(awk '$1 == "up-ms" { print $2 }' <<<"$out")"
   add run.hand.suite "$(awk '$1 == "suite-ms" { print $2 }' <<<"$out")"
   add run.hand.down "$(awk '$1 == "down-ms" { print $2 }' <<<"$out")"
@@ -247,9 +245,6 @@ if [[ " $PARTS " == *" ready "* ]]; then
 fi
 
 if [[ " $PARTS " == *" run "* ]]; then
-  log "examples/postgres-ssl: preparing the hand-written script's run dir (not timed)"
-  testrig certs -f "$PG_RIG" --run-dir "$WORK/hand-run" >/dev/null
-  testrig render -f "$PG_RIG" --run-dir "$WORK/hand-run" >/dev/null
   for r in $(seq 1 "$REPS"); do
     steps=(hand one m2 m4)
     ((r % 2)) || steps=(m4 m2 one hand)
@@ -293,7 +288,7 @@ row "postgres-ssl: postgres start -> ready (JUnit stack up: postgres)" run.one.s
 row "postgres-ssl: phase suite" run.one.suite "compose run --rm" run.hand.suite
 row "postgres-ssl: phase teardown (+ secrets wipe)" run.one.down "compose down -v" run.hand.down
 row "postgres-ssl: teardown testcase (JUnit)" run.one.junitdown "compose down -v" run.hand.down
-row "postgres-ssl: phase certs and templates" run.one.prepare "(prepared before timing)" ""
+row "postgres-ssl: phase certs and templates" run.one.prepare "openssl + envsubst" run.hand.prepare
 row "postgres-ssl, 4 configs --parallel 2 (wall)" run.m2.wall "1 config" run.one.wall
 row "postgres-ssl, 4 configs --parallel 4 (wall)" run.m4.wall "1 config" run.one.wall
 row "postgres-ssl, 4 configs --parallel 2 (wall)" run.m2.wall "4 x 1 config (sequential)" run.one.wall 4

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One matrix config from start to finish: certs and templates, stack up, suites, teardown, wipe.
@@ -51,11 +52,16 @@ final class ConfigRun {
   private final Rig rig;
   private final Matrix.Config config;
   private final RunService.Options opts;
-  private final Engine engine;
+  // The engine connection, made while this config prepares; joined by engine(), before bring-up.
+  private final Supplier<Engine> connect;
+  private volatile Engine engine;
   private final Redactor redactor;
   private final Output out;
   private final Cleanup cleanup;
   private final Map<String, String> env;
+  // Called once the suites are over, before the teardown: a matrix config gives its slot back
+  // there, so the next config's start overlaps this teardown (ConfigScheduler).
+  private final Runnable beforeTeardown;
 
   // Synchronized: the cleanup hook snapshots them (partial report) while this run goes on.
   private final List<TestCase> phases = Collections.synchronizedList(new ArrayList<>());
@@ -80,19 +86,21 @@ final class ConfigRun {
       Rig rig,
       Matrix.Config config,
       RunService.Options opts,
-      Engine engine,
+      Supplier<Engine> connect,
       Redactor redactor,
       Output out,
       Cleanup cleanup,
-      Map<String, String> env) {
+      Map<String, String> env,
+      Runnable beforeTeardown) {
     this.rig = rig;
     this.config = config;
     this.opts = opts;
-    this.engine = engine;
+    this.connect = connect;
     this.redactor = redactor;
     this.out = out;
     this.cleanup = cleanup;
     this.env = env;
+    this.beforeTeardown = beforeTeardown;
   }
 
   /** The outcome: this config's testsuites and the worst infrastructure code met (or OK). */
@@ -119,6 +127,7 @@ final class ConfigRun {
       if (prepare(session)) {
         if (!rig.stack().isEmpty()) {
           String project = project(runId);
+          engine(); // a failed connection ends the run here, once (RunService reports it)
           // Registered before bring-up: a SIGTERM while services start must remove them too. Until
           // the Stack exists, the hook removes by labels (project and run id), after it ended the
           // compose child that was creating them (Cleanup's hook, Exec.endAll).
@@ -144,6 +153,7 @@ final class ConfigRun {
       }
       infra = ExitCode.INTERRUPTED; // a registration refused: the hook is tearing down
     } finally {
+      beforeTeardown.run();
       enter("teardown");
       if (stack != null && keepStack()) {
         keep(stack, sessionRef.get().dir(), down, wipe);
@@ -172,6 +182,7 @@ final class ConfigRun {
     Path artifacts = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
     RunDir dir = RunDir.locate(rig, a.runDir(), null);
     try {
+      Engine engine = engine();
       // Loads config.json: every secret is masked in what the suites print.
       SecretStore store = SecretStore.open(rig, dir, opts.config(), redactor);
       shape =
@@ -211,6 +222,16 @@ final class ConfigRun {
       finished = true;
     }
     return new Result(config, snapshot(null), infra);
+  }
+
+  /** The engine, once connected (null when the run needs none); the connection's failure throws. */
+  private Engine engine() {
+    Engine e = engine;
+    if (e == null) {
+      e = connect.get();
+      engine = e;
+    }
+    return e;
   }
 
   /** Creates (or reuses) and claims the run directory, holding dirLock so the wipe waits. */
@@ -384,7 +405,7 @@ final class ConfigRun {
     out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
     try {
       // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
-      Stack stack = session.up(engine, project, artifacts, out.services(config.name()), false);
+      Stack stack = session.up(engine(), project, artifacts, out.services(config.name()), false);
       for (ServiceStatus s : stack.services()) {
         phases.add(serviceCase(s, stack.logsDir()));
       }
@@ -428,6 +449,7 @@ final class ConfigRun {
     Map<String, String> suiteEnv = new LinkedHashMap<>(shape.composeEnv());
     Path view = runView(dir);
     SuiteTarget target;
+    Engine engine = engine();
     if (stack != null) {
       Map<String, String> composeEnv = new HashMap<>(engine.environment());
       composeEnv.putAll(suiteEnv);

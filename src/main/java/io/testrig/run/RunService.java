@@ -22,9 +22,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -171,19 +171,20 @@ public final class RunService {
         cleanup.register(
             "partial report " + opts.report(), () -> writeReport(interrupted(configs, runs)));
     List<ConfigRun.Result> results = new ArrayList<>();
-    Engine engine = null;
+    CompletableFuture<Engine> connecting = null;
     Cleanup.Registration sweep = null;
     try {
       preflight();
-      engine = needsEngine(rig) ? connect.get() : null;
-      Engine e = engine;
-      if (e != null) {
+      if (needsEngine(rig)) {
+        CompletableFuture<Engine> c = connectAsync(connect);
+        connecting = c;
         // Runs after every config's own cleanup (registered before them): whatever this process
         // created that a signal caught half-made (a container a killed compose had already asked
         // for, a suite container being created) carries its owner label and goes here.
-        sweep = cleanup.register("leftovers of this run", () -> sweepOwned(e));
+        sweep = cleanup.register("leftovers of this run", () -> sweepOwned(joined(c)));
       }
-      runConfigs(configs, runs, e, results);
+      CompletableFuture<Engine> c = connecting;
+      runConfigs(configs, runs, c == null ? () -> null : () -> joined(c), results);
     } catch (RuntimeException ex) {
       if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
         throw interruptedException(ex);
@@ -193,8 +194,8 @@ public final class RunService {
       throw ex;
     } finally {
       // Once the hook runs it may still be tearing stacks down with this engine; the JVM is ending.
-      if (engine != null && !cleanup.interrupted()) {
-        engine.close();
+      if (connecting != null && !cleanup.interrupted()) {
+        connecting.thenAccept(Engine::close);
       }
     }
     if ((sweep != null && !sweep.cancel()) || !partial.cancel()) {
@@ -215,27 +216,44 @@ public final class RunService {
     }
   }
 
-  /** Runs the configs one after the other, or on up to {@code --parallel} threads. */
+  /**
+   * Runs the configs one after the other, or up to {@code --parallel} at once ({@link
+   * ConfigScheduler}: a config's teardown overlaps the next config's start).
+   */
   private void runConfigs(
-      List<Matrix.Config> configs, List<ConfigRun> runs, Engine e, List<ConfigRun.Result> results) {
+      List<Matrix.Config> configs,
+      List<ConfigRun> runs,
+      Supplier<Engine> e,
+      List<ConfigRun.Result> results) {
     int threads = Math.min(opts.parallel(), configs.size());
     if (threads == 1) {
       for (Matrix.Config c : configs) {
-        results.add(start(runs, c, e).run());
+        results.add(start(runs, c, e, () -> {}).run());
       }
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
+    try (ConfigScheduler scheduler = new ConfigScheduler(threads)) {
       List<Future<ConfigRun.Result>> futures = new ArrayList<>();
       for (Matrix.Config c : configs) {
-        futures.add(pool.submit(() -> start(runs, c, e).run()));
+        for (Future<ConfigRun.Result> f : futures) {
+          if (f.isDone()) {
+            await(f); // a config that failed unexpectedly stops the rest, as before
+          }
+        }
+        ConfigScheduler.Slot slot = scheduler.acquire();
+        ConfigRun r;
+        try {
+          // Made here, in matrix order: the report lists the configs in the order they started.
+          r = start(runs, c, e, slot::release);
+        } catch (RuntimeException ex) {
+          slot.end();
+          throw ex;
+        }
+        futures.add(scheduler.run(slot, r::run));
       }
       for (Future<ConfigRun.Result> f : futures) {
         results.add(await(f));
       }
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -306,8 +324,9 @@ public final class RunService {
     }
   }
 
-  private ConfigRun start(List<ConfigRun> runs, Matrix.Config c, Engine engine) {
-    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env);
+  private ConfigRun start(
+      List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, Runnable beforeTeardown) {
+    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env, beforeTeardown);
     runs.add(r);
     return r;
   }
@@ -391,6 +410,37 @@ public final class RunService {
 
   private void writeReport(Report report) {
     JUnitWriter.write(report, opts.report(), redactor);
+  }
+
+  /**
+   * Parallel preflight (issue 11), as in up: the engine connection (class loading, a round trip,
+   * maybe starting dockerd) runs while the first configs issue certs and render templates; a config
+   * joins it before its stack comes up (ConfigRun#engine). On a thread of its own: the common pool
+   * (one worker on 2 cores) issues certs, and a connection may wait --engine-wait.
+   */
+  private static CompletableFuture<Engine> connectAsync(Supplier<Engine> connect) {
+    return CompletableFuture.supplyAsync(
+        connect,
+        task -> {
+          Thread t = new Thread(task, "testrig-connect");
+          t.setDaemon(true);
+          t.start();
+        });
+  }
+
+  /** The connected engine, or the connection's own failure as it was thrown. */
+  private static Engine joined(CompletableFuture<Engine> connecting) {
+    try {
+      return connecting.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   private static ConfigRun.Result await(Future<ConfigRun.Result> f) {
