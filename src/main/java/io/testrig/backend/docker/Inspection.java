@@ -28,7 +28,48 @@ final class Inspection {
         st.path("OOMKilled").asBoolean(false),
         healthcheck(c.path("Config").get("Healthcheck")),
         ip(c.path("NetworkSettings").get("Networks")),
-        tcpPorts(c.path("NetworkSettings").get("Ports")));
+        tcpPorts(c.path("NetworkSettings").get("Ports")),
+        ports(c.path("NetworkSettings").get("Ports")));
+  }
+
+  /**
+   * Every exposed port with each of its host bindings, as {@code compose ps} lists publishers: an
+   * exposed but unpublished port (null bindings) once with host port 0.
+   */
+  static List<ContainerInfo.Port> ports(JsonNode ports) {
+    List<ContainerInfo.Port> out = new ArrayList<>();
+    if (ports == null || !ports.isObject()) {
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = ports.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      int slash = key.indexOf('/');
+      String proto = slash < 0 ? "tcp" : key.substring(slash + 1);
+      int target;
+      try {
+        target = Integer.parseInt(slash < 0 ? key : key.substring(0, slash));
+      } catch (NumberFormatException ignored) {
+        continue; // not a port the engine would report
+      }
+      JsonNode bindings = e.getValue();
+      if (bindings == null || !bindings.isArray() || bindings.isEmpty()) {
+        out.add(new ContainerInfo.Port(target, proto, "", 0));
+        continue;
+      }
+      for (JsonNode b : bindings) {
+        out.add(new ContainerInfo.Port(target, proto, EngineJson.text(b, "HostIp"), hostPort(b)));
+      }
+    }
+    return out;
+  }
+
+  private static int hostPort(JsonNode binding) {
+    try {
+      return Integer.parseInt(String.valueOf(EngineJson.text(binding, "HostPort")));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** Config.Healthcheck: null without a test; Timeout in nanoseconds, absent means default. */

@@ -268,7 +268,14 @@ class EngineClientTest {
             true,
             new ContainerInfo.Healthcheck(List.of("CMD-SHELL", "pg_isready"), 3_000_000_000L),
             "172.18.0.3",
-            Map.of(5432, "49153")),
+            Map.of(5432, "49153"),
+            // Every binding, and exposed but unpublished ports with host port 0, as compose ps
+            // lists them (the info block reads these instead of starting compose).
+            List.of(
+                new ContainerInfo.Port(5432, "tcp", "0.0.0.0", 49153),
+                new ContainerInfo.Port(5432, "tcp", "::", 49153),
+                new ContainerInfo.Port(53, "udp", "", 1),
+                new ContainerInfo.Port(80, "tcp", "", 0))),
         i);
   }
 
