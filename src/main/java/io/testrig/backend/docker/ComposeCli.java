@@ -101,17 +101,25 @@ public final class ComposeCli implements ComposeBackend {
   }
 
   /**
-   * The compose v2 command: the plugin when {@code docker compose version} works, else a standalone
-   * {@code docker-compose} that reports version 2 (v1 lacks {@code config --format json} and the
-   * label semantics testrig relies on).
+   * The compose v2 command: an installed plugin's binary, else {@code docker compose} when {@code
+   * docker compose version} works (a plugin elsewhere), else a standalone {@code docker-compose}
+   * that reports version 2 (v1 lacks {@code config --format json} and the label semantics testrig
+   * relies on).
    */
   static List<String> binary(Map<String, String> env) {
     List<String> d = detected;
     if (d != null) {
       return d;
     }
-    if (Exec.findOnPath("docker") != null && pluginInstalled(env)) {
-      detected = List.of("docker", "compose");
+    // A plugin counts where the docker CLI that would run it is installed, as before.
+    Path plugin = Exec.findOnPath("docker") != null ? installedPlugin(env) : null;
+    if (plugin != null) {
+      // The plugin binary itself, not `docker compose`: run directly it is compose's standalone
+      // mode (https://github.com/docker/compose, cmd/main.go: plugin.RunningStandalone), the same
+      // program with the same environment (DOCKER_HOST and the API version come from
+      // DockerConnect), without the docker CLI's own start and plugin lookup in front of every
+      // call: 0.06-0.07 s against 0.11-0.15 s for `config -q` here (issue 11).
+      detected = List.of(plugin.toString());
       return detected;
     }
     Exec e = new Exec();
@@ -165,13 +173,15 @@ public final class ComposeCli implements ComposeBackend {
     detected = null;
   }
 
-  private static boolean pluginInstalled(Map<String, String> env) {
+  /** The first {@code docker-compose} plugin executable in {@link #pluginDirs}, or null. */
+  private static Path installedPlugin(Map<String, String> env) {
     for (Path dir : pluginDirs(env)) {
-      if (Files.isExecutable(dir.resolve("docker-compose"))) {
-        return true;
+      Path p = dir.resolve("docker-compose");
+      if (Files.isExecutable(p)) {
+        return p;
       }
     }
-    return false;
+    return null;
   }
 
   /** The detected compose version line, for {@code testrig engine status}. */

@@ -33,7 +33,7 @@ class ComposeCliTest {
   }
 
   @Test
-  void anInstalledPluginIsUsedWithoutStartingComposeToAskItsVersion() throws Exception {
+  void anInstalledPluginIsRunDirectlyWithoutStartingComposeToAskItsVersion() throws Exception {
     // A plugin that would fail if it were run: detection must not run it.
     Path plugins = Files.createDirectories(dir.resolve("cli-plugins"));
     Path plugin = plugins.resolve("docker-compose");
@@ -42,7 +42,7 @@ class ComposeCliTest {
     ComposeCli.forgetDetected();
     int before = CallCount.compose();
     assertEquals(
-        List.of("docker", "compose"), ComposeCli.binary(Map.of("DOCKER_CONFIG", dir.toString())));
+        List.of(plugin.toString()), ComposeCli.binary(Map.of("DOCKER_CONFIG", dir.toString())));
     assertEquals(before, CallCount.compose());
   }
 }
