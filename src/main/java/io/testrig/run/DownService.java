@@ -1,6 +1,7 @@
 package io.testrig.run;
 
 import io.testrig.compose.StackService;
+import io.testrig.core.Background;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -43,21 +43,9 @@ public final class DownService {
       Path runDir,
       Path artifacts) {
     // The rig file is read while the engine connects (issue 11); the engine's failure still wins.
-    CompletableFuture<Rig> loading = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try {
-                loading.complete(rig.get());
-              } catch (RuntimeException | Error e) {
-                loading.completeExceptionally(e);
-              }
-            },
-            "testrig-down-rig");
-    reader.setDaemon(true);
-    reader.start();
+    CompletableFuture<Rig> loading = Background.start("testrig-down-rig", rig);
     try (Engine engine = connect.get()) {
-      Rig r = loaded(loading);
+      Rig r = Background.join(loading);
       List<String> targets = projects;
       if (targets.isEmpty()) {
         targets = StackService.projectsOf(engine, r.file());
@@ -76,21 +64,6 @@ public final class DownService {
         // Everything is removed; a log that could not be saved is still an error (exit 5).
         throw TestrigException.io(String.join("; ", logProblems), null);
       }
-    }
-  }
-
-  /** The rig {@code loading} read, or its own failure as it was thrown. */
-  private static Rig loaded(CompletableFuture<Rig> loading) {
-    try {
-      return loading.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.testrig.run;
 
+import io.testrig.core.Background;
 import io.testrig.core.ExitCode;
 import io.testrig.core.Redactor;
 import io.testrig.core.TestrigException;
@@ -23,7 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -419,28 +419,12 @@ public final class RunService {
    * (one worker on 2 cores) issues certs, and a connection may wait --engine-wait.
    */
   private static CompletableFuture<Engine> connectAsync(Supplier<Engine> connect) {
-    return CompletableFuture.supplyAsync(
-        connect,
-        task -> {
-          Thread t = new Thread(task, "testrig-connect");
-          t.setDaemon(true);
-          t.start();
-        });
+    return Background.start("testrig-connect", connect);
   }
 
   /** The connected engine, or the connection's own failure as it was thrown. */
   private static Engine joined(CompletableFuture<Engine> connecting) {
-    try {
-      return connecting.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    return Background.join(connecting);
   }
 
   private static ConfigRun.Result await(Future<ConfigRun.Result> f) {

@@ -3,6 +3,7 @@ package io.testrig.run;
 import io.testrig.compose.ProjectNames;
 import io.testrig.compose.ServiceStatus;
 import io.testrig.compose.Stack;
+import io.testrig.core.Background;
 import io.testrig.core.Redactor;
 import io.testrig.dev.DevService;
 import io.testrig.engine.Engine;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -164,34 +164,11 @@ public final class UpService {
    * (issue 11: parallel preflight); {@link #joined} takes the engine or the failure.
    */
   public static CompletableFuture<Engine> connecting(Supplier<Engine> connect) {
-    CompletableFuture<Engine> f = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                f.complete(connect.get());
-              } catch (RuntimeException | Error e) {
-                f.completeExceptionally(e);
-              }
-            },
-            "testrig-connect");
-    t.setDaemon(true);
-    t.start();
-    return f;
+    return Background.start("testrig-connect", connect);
   }
 
   /** The connected engine, or the connection's own failure as it was thrown. */
   public static Engine joined(CompletableFuture<Engine> connecting) {
-    try {
-      return connecting.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    return Background.join(connecting);
   }
 }
