@@ -62,13 +62,7 @@ public final class StackService {
     List<Path> envFiles = envFiles(rig, where);
     Naming naming = naming(spec, opts, where);
     String project = naming.project();
-    Map<String, String> labels =
-        Labels.forRun(naming.runId(), opts.owner(), rig.file(), System.getenv());
-    if (opts.stateDir() != null) {
-      // gc reads a kept stack's time-to-live from there (engine.KeepMarker, issue 12 item 1).
-      labels.put(Labels.RUN_DIR, opts.stateDir().toAbsolutePath().toString());
-    }
-
+    Map<String, String> labels = runLabels(rig, opts, naming);
     Map<String, String> env = new LinkedHashMap<>(engine.environment());
     env.putAll(opts.env());
     ComposeProject plain = new ComposeProject(project, files, envFiles, env, opts.redactor());
@@ -166,6 +160,17 @@ public final class StackService {
 
   /** A stack's compose project name and the run id its labels carry. */
   private record Naming(String project, String runId) {}
+
+  /** The labels every resource of this run carries (owner, run id, rig, run dir). */
+  private static Map<String, String> runLabels(Rig rig, StackOptions opts, Naming naming) {
+    Map<String, String> labels =
+        Labels.forRun(naming.runId(), opts.owner(), rig.file(), System.getenv());
+    if (opts.stateDir() != null) {
+      // gc reads a kept stack's time-to-live from there (engine.KeepMarker, issue 12 item 1).
+      labels.put(Labels.RUN_DIR, opts.stateDir().toAbsolutePath().toString());
+    }
+    return labels;
+  }
 
   /** {@code --project}, else {@code stack.project}, else a fresh name from the CI job. */
   private static Naming naming(StackSpec spec, StackOptions opts, String where) {
