@@ -88,26 +88,34 @@ public final class Exec {
     if (workDir != null) {
       pb.directory(workDir.toFile());
     }
-    Process p;
+    Process p = started(pb, command);
+    try {
+      return await(p, command, timeout, stdin);
+    } finally {
+      LIVE.remove(p);
+    }
+  }
+
+  /**
+   * Starts the process and registers it as live, so {@link #endAll} (the signal path) kills it;
+   * once that has run nothing new starts: a child started after it would outlive testrig.
+   */
+  private Process started(ProcessBuilder pb, List<String> command) {
     synchronized (LIVE) {
       if (ended) {
         throw new TestrigException(
             ExitCode.INTERRUPTED, "interrupted before '" + describe(command) + "' started");
       }
       try {
-        p = pb.start();
+        Process p = pb.start();
+        LIVE.add(p);
+        return p;
       } catch (IOException e) {
         throw new TestrigException(
             ExitCode.ENGINE_UNAVAILABLE,
             "cannot start '" + describe(command) + "': " + e.getMessage(),
             e);
       }
-      LIVE.add(p);
-    }
-    try {
-      return await(p, command, timeout, stdin);
-    } finally {
-      LIVE.remove(p);
     }
   }
 
@@ -129,18 +137,7 @@ public final class Exec {
         inheritStdin
             ? ProcessBuilder.Redirect.INHERIT
             : ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process p;
-    synchronized (LIVE) {
-      try {
-        p = pb.start();
-      } catch (IOException e) {
-        throw new TestrigException(
-            ExitCode.ENGINE_UNAVAILABLE,
-            "cannot start '" + describe(command) + "': " + e.getMessage(),
-            e);
-      }
-      LIVE.add(p);
-    }
+    Process p = started(pb, command);
     try {
       Thread o = pumpChars(p.getInputStream(), out);
       Thread e = pumpChars(p.getErrorStream(), err);
