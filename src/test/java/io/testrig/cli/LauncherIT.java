@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,12 +78,52 @@ class LauncherIT {
     java.util.Map<String, String> strict = new java.util.HashMap<>(env);
     strict.put("TESTRIG_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
     String mapped = launch(strict, "--version");
+    // picocli's Java 5 classes, which a dynamic dump skips, come from the static base under it.
     assertTrue(
-        mapped.contains("io.testrig.cli.Main source: shared objects file (top)"),
-        "testrig's own classes come from the archive");
-    // Another command gets its own archive.
+        mapped.contains("picocli.CommandLine source: shared objects file\n"),
+        "picocli comes from the base archive");
+    assertEquals(1, archives(cache, "-base.jsa"));
+    // Another command gets its own archive, with the classes the base lacks.
     launch(env, "validate", "--help");
     assertEquals(1, archives(cache, ".tmp"));
+    launch(env, "validate", "--help");
+    mapped = launch(strict, "validate", "--help");
+    assertTrue(
+        mapped.contains("source: shared objects file (top)"),
+        "the command's archive maps the classes the base lacks");
+  }
+
+  /**
+   * A JVM that cannot make the static base still gets a dynamic archive (on the JDK's default
+   * base), and the launcher does not try the base again on every run: each try costs seconds.
+   */
+  @Test
+  void aFailedBaseDumpIsTriedOnceAndTheCommandsStillGetTheirArchives() throws Exception {
+    Path log = dir.resolve("java.log");
+    Path wrapper = dir.resolve("java");
+    Files.writeString(
+        wrapper,
+        "#!/bin/sh\n"
+            + "case \"$*\" in *-Xshare:dump*) echo dump >>'"
+            + log
+            + "'; exit 1 ;; esac\n"
+            + "exec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' \"$@\"\n");
+    Files.setPosixFilePermissions(
+        wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Path home = Files.createDirectories(dir.resolve("xdg"));
+    java.util.Map<String, String> env =
+        java.util.Map.of("XDG_CACHE_HOME", home.toString(), "TESTRIG_JAVA", wrapper.toString());
+    Path cache = home.resolve("testrig");
+    String first = launch(env, "--version");
+    assertTrue(first.startsWith("testrig ") && first.endsWith("\n--stderr--\n"), first);
+    assertEquals(1, archives(cache, "-base.jsa.failed"));
+    assertEquals(0, archives(cache, "-base.jsa"));
+    launch(env, "--version");
+    launch(env, "--version");
+    assertEquals(1, archives(cache, "-other.jsa"));
+    assertEquals(List.of("dump"), Files.readAllLines(log), "one try");
   }
 
   @Test
