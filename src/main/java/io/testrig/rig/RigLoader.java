@@ -43,19 +43,40 @@ public final class RigLoader {
   /** The longest timeout a rig file may set (7 days; docs/rig-file.md, "Limits"). */
   static final Duration MAX_DURATION = Duration.ofDays(7);
 
-  private final ObjectMapper mapper;
-
-  public RigLoader() {
-    SimpleModule durations =
-        new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer());
-    mapper =
+  /**
+   * One mapper for every loader (it is thread-safe once configured): the deserializers it builds
+   * for the rig's records on first use, most of a first load's time, are built once per process,
+   * and {@link #warm()} can build them ahead of the first real load.
+   */
+  private static final class Shared {
+    static final ObjectMapper MAPPER =
         new ObjectMapper(new YAMLFactory())
-            .registerModule(durations)
+            .registerModule(
+                new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  }
+
+  private final ObjectMapper mapper = Shared.MAPPER;
+
+  /**
+   * The rig {@link #warm()} reads: as small as most rig files are (a stack of compose files), so
+   * the warm-up builds what nearly every load needs and nothing more. Jackson builds the
+   * deserializers of every section on first use anyway; what a bigger document adds (the model
+   * rules' work on certs, templates, suites) cost more CPU than it saved (measured, issue 11).
+   */
+  static final String WARM_RIG = "name: warm-up\nstack:\n  files: [compose.yml]\n";
+
+  /**
+   * Reads {@link #WARM_RIG} through the shared mapper and runs the model rules on it (issue 11,
+   * parallel preflight: a thread does this while picocli builds its model). Reads no file; a
+   * problem in the text is not reported.
+   */
+  public static void warm() {
+    new RigLoader().check(Path.of("warm-up.yml"), WARM_RIG);
   }
 
   /**
@@ -216,7 +237,7 @@ public final class RigLoader {
     return check(file, text).require();
   }
 
-  private Checked check(Path file, String text) {
+  Checked check(Path file, String text) {
     Rig rig;
     try {
       if (text.length() > MAX_BYTES) {

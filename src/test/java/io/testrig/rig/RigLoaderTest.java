@@ -19,6 +19,19 @@ class RigLoaderTest {
   private final RigLoader loader = new RigLoader();
   private static final Path FILE = Path.of("/repo/testrig.yml");
 
+  /**
+   * The warm-up's rig (issue 11) is valid and has a stack, as most rig files do; a renamed key
+   * makes it fail here instead of silently warming less.
+   */
+  @Test
+  void theWarmUpRigIsValid() {
+    RigLoader.Checked c = loader.check(Path.of("warm-up.yml"), RigLoader.WARM_RIG);
+    assertEquals(List.of(), c.problems());
+    assertEquals("warm-up", c.rig().name());
+    assertEquals(List.of("compose.yml"), c.rig().stack().files());
+    RigLoader.warm();
+  }
+
   @Test
   void fullRigParsesWithDefaults() {
     Rig rig =
