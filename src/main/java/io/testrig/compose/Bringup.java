@@ -41,6 +41,7 @@ final class Bringup {
   private final ProgressListener progress;
   private final EventWatch events;
   private final Set<String> oneShot;
+  private final Set<String> waitedOn;
   private final DependencyGate gate;
   private final Map<String, String> ips = new ConcurrentHashMap<>();
   private final ProbePacer pacer = ProbePacer.forThisMachine();
@@ -62,6 +63,7 @@ final class Bringup {
     this.progress = progress;
     this.events = events;
     this.oneShot = model.oneShot(enabled);
+    this.waitedOn = model.waitedOn(enabled);
     this.gate = new DependencyGate(enabled, events::await, POLL_MS);
   }
 
@@ -136,12 +138,22 @@ final class Bringup {
             c -> checkFor(s, c),
             gate::aborted,
             ips,
-            pacer);
+            pacer,
+            !waitedOn.contains(s));
     return r.await(ids, t0);
   }
 
   /** Starts the service's containers; a failed status when one could not start, else null. */
   private ServiceStatus start(String s, List<String> ids, long t0) {
+    pacer.startBegun();
+    try {
+      return startEach(s, ids, t0);
+    } finally {
+      pacer.startEnded();
+    }
+  }
+
+  private ServiceStatus startEach(String s, List<String> ids, long t0) {
     for (String id : ids) {
       try {
         backend.startContainer(id);
