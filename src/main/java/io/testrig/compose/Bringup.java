@@ -29,7 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * stack and woken early by the engine's health, die and start events.
  */
 final class Bringup {
-  /** How often a dependency wait re-checks (no engine call: it reads the other services' state). */
+  /**
+   * How often a dependency wait looks at the abort flag (no engine call); a dependency that becomes
+   * ready or fails wakes its dependents at once.
+   */
   static final long POLL_MS = 150;
 
   private final Backend backend;
@@ -64,7 +67,7 @@ final class Bringup {
     this.events = events;
     this.oneShot = model.oneShot(enabled);
     this.waitedOn = model.waitedOn(enabled);
-    this.gate = new DependencyGate(enabled, events::await, POLL_MS);
+    this.gate = new DependencyGate(enabled, POLL_MS);
   }
 
   /** Brings every enabled service up; the statuses in model order (failures included). */
