@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The accepted {@code docker compose config --format json} outputs of this process, so one command
@@ -29,12 +31,32 @@ final class ConfigMemo {
   /** A few projects per process at most (a matrix run); the oldest entries go first. */
   static final int MAX = 16;
 
+  /**
+   * equals and hashCode are written out: a record's generated ones bootstrap through method handles
+   * on first use (ObjectMethods), about 20 classes spun at run time in every {@code validate} and
+   * {@code up} (issue 11).
+   */
   private record Key(
       String project,
       List<Path> files,
       List<Path> envFiles,
       Map<String, String> env,
-      List<String> stamps) {}
+      List<String> stamps) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && project.equals(k.project)
+          && files.equals(k.files)
+          && envFiles.equals(k.envFiles)
+          && env.equals(k.env)
+          && stamps.equals(k.stamps);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(project, files, envFiles, env, stamps);
+    }
+  }
 
   private static final Map<Key, Exec.Result> ENTRIES =
       new LinkedHashMap<>() {
@@ -82,7 +104,9 @@ final class ConfigMemo {
     for (Path f : all) {
       try {
         BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-        stamps.add(a.size() + "@" + a.lastModifiedTime() + "#" + a.fileKey());
+        // Nanoseconds, not FileTime's text: that formats a date through java.time.
+        long mtime = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        stamps.add(a.size() + "@" + mtime + "#" + a.fileKey());
       } catch (IOException e) {
         return null;
       }

@@ -35,6 +35,12 @@ class ConfigMemoTest {
         ConfigMemo.recall(
             project("p", f, Map.of("TESTRIG_RUN_DIR", "/run/x", "TESTRIG_VALUE_A", "1"))),
         "another value for interpolation");
+    // Same size and content, another modification time.
+    java.nio.file.attribute.FileTime t = Files.getLastModifiedTime(f);
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(t.toMillis() + 1000));
+    assertNull(ConfigMemo.recall(project("p", f, env)), "the file was touched since");
+    ConfigMemo.remember(project("p", f, env), ok);
+    assertSame(ok, ConfigMemo.recall(project("p", f, env)));
     Files.writeString(f, "services: {a: {image: y}, b: {image: y}}\n");
     assertNull(ConfigMemo.recall(project("p", f, env)), "the file changed since");
     Exec.Result rejected = new Exec.Result(List.of("config"), 1, "", "bad");
