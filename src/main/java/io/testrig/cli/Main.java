@@ -53,6 +53,10 @@ public final class Main {
       }
       e2.flush();
       return ExitCode.BAD_INPUT.code();
+    } finally {
+      // A run that ended before its command (a usage error) still leaves no warm-up behind: the
+      // next run in this JVM (tests) never initialises classes alongside it.
+      warmup.await();
     }
   }
 

@@ -58,4 +58,16 @@ class WarmupTest {
     assertTrue(cli2.err().startsWith("testrig: " + bad + ":2: suites[0]"), cli2.err());
     assertFalse(cli2.err().contains("warm"), cli2.err());
   }
+
+  /** A usage error ends the run before its command; its warm-up still ends before Main returns. */
+  @Test
+  void aRunThatEndsBeforeItsCommandLeavesNoWarmUpRunning() {
+    Cli cli = new Cli();
+    assertEquals(2, cli.run("validate", "--nope"));
+    assertTrue(cli.err().startsWith("testrig: Unknown option: '--nope'"), cli.err());
+    assertFalse(
+        Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.getName().equals("testrig-warmup") && t.isAlive()),
+        "a warm-up thread outlived its run");
+  }
 }
