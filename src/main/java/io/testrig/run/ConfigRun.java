@@ -59,6 +59,10 @@ final class ConfigRun {
   private final Output out;
   private final Cleanup cleanup;
   private final Map<String, String> env;
+  // Called right before the stack's containers start (or, without a stack, the suites): a matrix
+  // config waits there for a slot, its certs, templates and containers already made while the
+  // configs ahead of it ran (ConfigScheduler).
+  private final Runnable beforeStart;
   // Called once the suites are over, before the teardown: a matrix config gives its slot back
   // there, so the next config's start overlaps this teardown (ConfigScheduler).
   private final Runnable beforeTeardown;
@@ -91,6 +95,7 @@ final class ConfigRun {
       Output out,
       Cleanup cleanup,
       Map<String, String> env,
+      Runnable beforeStart,
       Runnable beforeTeardown) {
     this.rig = rig;
     this.config = config;
@@ -100,6 +105,7 @@ final class ConfigRun {
     this.out = out;
     this.cleanup = cleanup;
     this.env = env;
+    this.beforeStart = beforeStart;
     this.beforeTeardown = beforeTeardown;
   }
 
@@ -140,6 +146,9 @@ final class ConfigRun {
           } else {
             live.set(stack);
           }
+        }
+        if (rig.stack().isEmpty()) {
+          beforeStart.run();
         }
         if (rig.stack().isEmpty() || stack != null) {
           suites(runId, stack, dir, artifacts);
@@ -405,7 +414,8 @@ final class ConfigRun {
     out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
     try {
       // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
-      Stack stack = session.up(engine(), project, artifacts, out.services(config.name()), false);
+      Stack stack =
+          session.up(engine(), project, artifacts, out.services(config.name()), false, beforeStart);
       for (ServiceStatus s : stack.services()) {
         phases.add(serviceCase(s, stack.logsDir()));
       }

@@ -218,7 +218,8 @@ public final class RunService {
 
   /**
    * Runs the configs one after the other, or up to {@code --parallel} at once ({@link
-   * ConfigScheduler}: a config's teardown overlaps the next config's start).
+   * ConfigScheduler}: the next configs prepare and create their containers while these run, and a
+   * config's teardown overlaps the next config's start).
    */
   private void runConfigs(
       List<Matrix.Config> configs,
@@ -228,7 +229,7 @@ public final class RunService {
     int threads = Math.min(opts.parallel(), configs.size());
     if (threads == 1) {
       for (Matrix.Config c : configs) {
-        results.add(start(runs, c, e, () -> {}).run());
+        results.add(start(runs, c, e, () -> {}, () -> {}).run());
       }
       return;
     }
@@ -244,7 +245,7 @@ public final class RunService {
         ConfigRun r;
         try {
           // Made here, in matrix order: the report lists the configs in the order they started.
-          r = start(runs, c, e, slot::release);
+          r = start(runs, c, e, slot::start, slot::release);
         } catch (RuntimeException ex) {
           slot.end();
           throw ex;
@@ -325,8 +326,14 @@ public final class RunService {
   }
 
   private ConfigRun start(
-      List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, Runnable beforeTeardown) {
-    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env, beforeTeardown);
+      List<ConfigRun> runs,
+      Matrix.Config c,
+      Supplier<Engine> engine,
+      Runnable beforeStart,
+      Runnable beforeTeardown) {
+    ConfigRun r =
+        new ConfigRun(
+            rig, c, opts, engine, redactor, out, cleanup, env, beforeStart, beforeTeardown);
     runs.add(r);
     return r;
   }

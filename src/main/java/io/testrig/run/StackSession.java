@@ -79,14 +79,17 @@ public final class StackSession {
   /**
    * Brings the stack up as {@code project} (null: {@code stack.project}, else derived), logs into
    * {@code artifacts}. With {@code signalHook} the stack removes itself when the JVM exits before
-   * its teardown; without, the caller's {@link Cleanup} hook owns SIGINT/SIGTERM.
+   * its teardown; without, the caller's {@link Cleanup} hook owns SIGINT/SIGTERM. {@code
+   * beforeStart} runs once the containers are created, before any starts ({@link
+   * StackOptions#beforeStart()}).
    */
   public Stack up(
       Engine engine,
       String project,
       Path artifacts,
       ProgressListener progress,
-      boolean signalHook) {
+      boolean signalHook,
+      Runnable beforeStart) {
     StackOptions so =
         StackOptions.defaults(artifacts)
             .withProjectName(project)
@@ -96,7 +99,8 @@ public final class StackSession {
             .withOwner(owner)
             // The labels override lives with the secrets: every path that wipes them wipes it.
             .withStateDir(dir.path())
-            .withShutdownHook(signalHook);
+            .withShutdownHook(signalHook)
+            .withBeforeStart(beforeStart);
     return StackService.up(engine, shape.rig(), so, shape.disabled());
   }
 
