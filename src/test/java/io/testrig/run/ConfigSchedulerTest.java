@@ -278,13 +278,23 @@ class ConfigSchedulerTest {
             output,
             new Cleanup(),
             Map.of(),
-            () -> atStart.add(out.toString()),
+            () -> {
+              atStart.add(out.toString());
+              try {
+                Thread.sleep(20); // the slot is taken: the wait shows
+              } catch (InterruptedException e) {
+                throw new AssertionError(e);
+              }
+            },
             () -> atRelease.add(out.toString()));
     ConfigRun.Result r = run.run();
     assertEquals(ExitCode.OK, r.infra());
     // Without a stack the config takes its slot right before its suites, after its prepare.
     assertEquals(1, atStart.size(), "started once");
     assertTrue(atStart.get(0).contains("<== prepare.2 ok"), atStart.get(0));
+    assertTrue(
+        out.toString().matches("(?s).*\\[a=2\\] staged; waited [0-9]+ ms for a free slot\n.*"),
+        out.toString());
     assertEquals(1, atRelease.size(), "released once");
     assertTrue(atRelease.get(0).contains("<== prepare.2 ok"), atRelease.get(0));
     assertFalse(atRelease.get(0).contains("Tearing down"), atRelease.get(0));
