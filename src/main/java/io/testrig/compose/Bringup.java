@@ -29,7 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * stack and woken early by the engine's health, die and start events.
  */
 final class Bringup {
-  /** How often a dependency wait re-checks (no engine call: it reads the other services' state). */
+  /**
+   * How often a dependency wait looks at the abort flag (no engine call); a dependency that becomes
+   * ready or fails wakes its dependents at once.
+   */
   static final long POLL_MS = 150;
 
   private final Backend backend;
@@ -41,6 +44,7 @@ final class Bringup {
   private final ProgressListener progress;
   private final EventWatch events;
   private final Set<String> oneShot;
+  private final Set<String> waitedOn;
   private final DependencyGate gate;
   private final Map<String, String> ips = new ConcurrentHashMap<>();
   private final ProbePacer pacer = ProbePacer.forThisMachine();
@@ -62,7 +66,8 @@ final class Bringup {
     this.progress = progress;
     this.events = events;
     this.oneShot = model.oneShot(enabled);
-    this.gate = new DependencyGate(enabled, events::await, POLL_MS);
+    this.waitedOn = model.waitedOn(enabled);
+    this.gate = new DependencyGate(enabled, POLL_MS);
   }
 
   /** Brings every enabled service up; the statuses in model order (failures included). */
@@ -136,12 +141,22 @@ final class Bringup {
             c -> checkFor(s, c),
             gate::aborted,
             ips,
-            pacer);
+            pacer,
+            !waitedOn.contains(s));
     return r.await(ids, t0);
   }
 
   /** Starts the service's containers; a failed status when one could not start, else null. */
   private ServiceStatus start(String s, List<String> ids, long t0) {
+    pacer.startBegun();
+    try {
+      return startEach(s, ids, t0);
+    } finally {
+      pacer.startEnded();
+    }
+  }
+
+  private ServiceStatus startEach(String s, List<String> ids, long t0) {
     for (String id : ids) {
       try {
         backend.startContainer(id);

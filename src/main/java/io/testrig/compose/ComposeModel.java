@@ -93,6 +93,24 @@ final class ComposeModel {
     return out;
   }
 
+  /**
+   * Services whose readiness some other enabled service waits for ({@code service_healthy} or
+   * {@code service_completed_successfully}); the others only matter once everything is up.
+   */
+  Set<String> waitedOn(List<String> enabled) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String s : enabled) {
+      dependsOn(s)
+          .forEach(
+              (dep, cond) -> {
+                if (!"service_started".equals(cond)) {
+                  out.add(dep);
+                }
+              });
+    }
+    return out;
+  }
+
   /** The image a service uses, or null. */
   String image(String service) {
     JsonNode i = service(service).path("image");

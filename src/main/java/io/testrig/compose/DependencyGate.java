@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -22,19 +25,16 @@ final class DependencyGate {
     final CompletableFuture<Void> completed = new CompletableFuture<>();
   }
 
-  /** How long one wait lasts before the abort flag is looked at again. */
-  interface Pause {
-    void await(long millis) throws InterruptedException;
-  }
-
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final AtomicBoolean abort = new AtomicBoolean();
-  private final Pause pause;
   private final long pollMillis;
 
-  DependencyGate(List<String> enabled, Pause pause, long pollMillis) {
+  /**
+   * {@code pollMillis}: how long one wait on a dependency's future lasts before the abort flag is
+   * looked at again; the future itself wakes the waiter as soon as it completes.
+   */
+  DependencyGate(List<String> enabled, long pollMillis) {
     enabled.forEach(s -> nodes.put(s, new Node()));
-    this.pause = pause;
     this.pollMillis = pollMillis;
   }
 
@@ -86,18 +86,26 @@ final class DependencyGate {
       }
       CompletableFuture<Void> f = condition(dep.getValue(), d);
       try {
-        while (!f.isDone()) {
+        while (!done(f)) {
           if (abort.get()) {
             return "another service failed first";
           }
-          pause.await(pollMillis);
         }
-        f.join();
-      } catch (RuntimeException e) {
+      } catch (ExecutionException e) {
         return "dependency '" + dep.getKey() + "' failed";
       }
     }
     return abort.get() ? "another service failed first" : null;
+  }
+
+  /** Waits up to one poll for {@code f}: true once it completed normally. */
+  private boolean done(CompletableFuture<Void> f) throws InterruptedException, ExecutionException {
+    try {
+      f.get(pollMillis, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    }
   }
 
   /** The service failed or was skipped: its dependents stop waiting, and everyone aborts. */

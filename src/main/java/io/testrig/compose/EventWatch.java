@@ -71,13 +71,6 @@ final class EventWatch implements AutoCloseable {
     return exitCodes.get(containerId);
   }
 
-  /** Sleeps up to {@code millis}, waking early on a health or die event. */
-  void await(long millis) throws InterruptedException {
-    synchronized (signal) {
-      signal.wait(millis);
-    }
-  }
-
   /**
    * Sleeps up to {@code millis}, waking early only on a health, die or start event of one of {@code
    * ids}: with many services, one service's events must not wake (and re-probe) all the others.

@@ -14,7 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a per-service {@link Backoff}: the first probes come fast (a service that is ready quickly
  *       is seen quickly), later ones further apart, up to {@link #MAX_MS};
  *   <li>the engine's own events wake a service's waiter at once ({@link EventWatch#await(
- *       java.util.Collection, long)}): a health event makes the next poll succeed without an exec.
+ *       java.util.Collection, long)}): a health event makes the next poll succeed without an exec;
+ *   <li>while container starts are in flight, services nobody waits on hold their probes ({@link
+ *       #awaitNoStarts}): an exec costs the engine about 65 ms of CPU (dockerd, containerd and the
+ *       shim's runc, measured here), the same work a start needs, and such a service's readiness
+ *       only matters once every container is started. On 2 cores, 60 services with a healthcheck
+ *       took 16.2 s from the first start to the last with probes during the starts, 11.5 s without
+ *       (compose {@code up -d}: 11.7 s).
  * </ul>
  */
 final class ProbePacer {
@@ -31,6 +37,8 @@ final class ProbePacer {
   private final int size;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger mostInFlight = new AtomicInteger();
+  private final Object starts = new Object();
+  private int startsInFlight;
 
   ProbePacer(int permits) {
     if (permits < 1) {
@@ -60,6 +68,41 @@ final class ProbePacer {
     } finally {
       inFlight.decrementAndGet();
       permits.release();
+    }
+  }
+
+  /** A container start request begins; every call is followed by one {@link #startEnded()}. */
+  void startBegun() {
+    synchronized (starts) {
+      startsInFlight++;
+    }
+  }
+
+  /** A container start request returned (or failed). */
+  void startEnded() {
+    synchronized (starts) {
+      if (--startsInFlight == 0) {
+        starts.notifyAll();
+      }
+    }
+  }
+
+  /** Some container start request has not returned yet. */
+  boolean starting() {
+    synchronized (starts) {
+      return startsInFlight > 0;
+    }
+  }
+
+  /** Waits up to {@code millis} until no start request is in flight; true when none is. */
+  boolean awaitNoStarts(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    synchronized (starts) {
+      long left;
+      while (startsInFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+        starts.wait(Math.max(1, left / 1_000_000L));
+      }
+      return startsInFlight == 0;
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.function.Function;
  * {@value ProbePacer#MAX_MS} ms, woken early by the containers' own health, die and start events)
  * until all are ready, one fails, another service fails first, or the service's timeout passes. A
  * one-shot service is ready when it exited 0; a long-running one when its {@link Check} passes or
- * the engine reports it healthy.
+ * the engine reports it healthy. A service no other one waits for holds its looks while other
+ * containers are starting ({@link ProbePacer#awaitNoStarts}).
  */
 final class Readiness {
   private final Backend backend;
@@ -30,6 +31,7 @@ final class Readiness {
   private final BooleanSupplier aborted;
   private final Map<String, String> ips;
   private final ProbePacer pacer;
+  private final boolean holdWhileStarting;
   private final ProbePacer.Backoff backoff = new ProbePacer.Backoff();
 
   private final Map<String, Boolean> ready = new LinkedHashMap<>();
@@ -48,7 +50,8 @@ final class Readiness {
       Function<ContainerInfo, Check> checkFor,
       BooleanSupplier aborted,
       Map<String, String> ips,
-      ProbePacer pacer) {
+      ProbePacer pacer,
+      boolean holdWhileStarting) {
     this.backend = backend;
     this.events = events;
     this.service = service;
@@ -58,12 +61,21 @@ final class Readiness {
     this.aborted = aborted;
     this.ips = ips;
     this.pacer = pacer;
+    this.holdWhileStarting = holdWhileStarting;
   }
 
   /** Polls the started containers until a decision; {@code t0} is the start request. */
   ServiceStatus await(List<String> ids, long t0) throws InterruptedException {
     try {
       while (true) {
+        if (holdWhileStarting && pacer.starting()) {
+          // No look (and no timeout) before other starts are done: see ProbePacer.
+          if (aborted.getAsBoolean()) {
+            return Bringup.skipped(service, "another service failed first");
+          }
+          pacer.awaitNoStarts(ProbePacer.MAX_MS);
+          continue;
+        }
         all = true;
         for (String id : ids) {
           if (Boolean.TRUE.equals(ready.get(id))) {

@@ -45,6 +45,7 @@ public final class FakeBackend implements Backend {
     long exitCode;
     boolean oom;
     String startError;
+    Duration startTakes;
     final StringBuilder log = new StringBuilder();
     int replicas = 1;
     boolean reports;
@@ -99,6 +100,12 @@ public final class FakeBackend implements Backend {
 
     public Service oomKilled() {
       oom = true;
+      return this;
+    }
+
+    /** The start request takes this long to return (a busy engine), then the container runs. */
+    public Service startTakes(Duration d) {
+      startTakes = d;
       return this;
     }
 
@@ -191,6 +198,7 @@ public final class FakeBackend implements Backend {
   private final List<String> images = new CopyOnWriteArrayList<>();
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Long> startReturns = new ConcurrentHashMap<>();
   private final Map<String, Integer> networkBusy = new ConcurrentHashMap<>();
   private final ScheduledExecutorService clock =
       Executors.newSingleThreadScheduledExecutor(
@@ -287,6 +295,16 @@ public final class FakeBackend implements Backend {
     }
   }
 
+  /** When the start request of the container whose name contains {@code fragment} returned. */
+  public long startReturned(String fragment) {
+    for (Map.Entry<String, Long> e : startReturns.entrySet()) {
+      if (e.getKey().contains(fragment)) {
+        return e.getValue();
+      }
+    }
+    throw new IllegalArgumentException("no container " + fragment);
+  }
+
   /** When execs ran (System.nanoTime) in containers whose name contains {@code fragment}. */
   public List<Long> execTimes(String fragment) {
     List<Long> out = new ArrayList<>();
@@ -356,12 +374,21 @@ public final class FakeBackend implements Backend {
     if (s.startError != null) {
       throw new BackendException(s.startError, null);
     }
+    if (s.startTakes != null) {
+      try {
+        Thread.sleep(s.startTakes.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackendException("interrupted", e);
+      }
+    }
     synchronized (c) {
       if (c.status.equals("running")) {
         throw new BackendException("container " + id + " is already started", null);
       }
       c.status = "running";
     }
+    startReturns.put(c.name, System.nanoTime());
     emit(c, "start", Map.of());
     if (s.exitAfter != null) {
       clock.schedule(

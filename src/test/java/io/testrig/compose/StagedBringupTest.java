@@ -137,6 +137,31 @@ class StagedBringupTest {
   }
 
   @Test
+  void aServiceNobodyWaitsOnHoldsItsProbesWhileOtherContainersStart() throws IOException {
+    fake.service("slow").startTakes(ms(600));
+    fake.service("leaf").healthcheck(ms(0));
+    // A timeout shorter than the other start: holding neither looks nor times out.
+    Map<String, ServiceStatus> s = up(rig("400ms", ""));
+    assertEquals(State.READY, s.get("leaf").state(), s.get("leaf").toString());
+    assertEquals(State.READY, s.get("slow").state(), s.get("slow").toString());
+    List<Long> execs = fake.execTimes("-leaf-");
+    assertEquals(1, execs.size(), "one exec, after the starts: " + execs);
+    assertTrue(execs.get(0) >= fake.startReturned("-slow-"), "leaf probed while slow started");
+  }
+
+  @Test
+  void aServiceOthersWaitOnIsProbedWhileOtherContainersStart() throws IOException {
+    fake.service("slow").startTakes(ms(800));
+    fake.service("db").healthcheck(ms(0));
+    fake.service("app").dependsOn("db", "service_healthy");
+    Map<String, ServiceStatus> s = up(rig("10s", ""));
+    assertEquals(State.READY, s.get("app").state(), s.get("app").toString());
+    long slowStarted = fake.startReturned("-slow-");
+    assertTrue(fake.execTimes("-db-").get(0) < slowStarted, "db held while slow started");
+    assertTrue(fake.startReturned("-app-") < slowStarted, "app waited for slow's start");
+  }
+
+  @Test
   void theHealthEventMakesAServiceReadyBeforeItsNextPoll() throws IOException {
     fake.service("db").healthcheck(ms(100)).healthEvent();
     Map<String, ServiceStatus> s = up(rig("10s", ""));
