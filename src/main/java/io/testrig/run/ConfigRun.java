@@ -276,6 +276,11 @@ final class ConfigRun {
     long t0 = System.nanoTime();
     beforeStart.run();
     long waited = since(t0).toMillis();
+    if (cleanup.interrupted()) {
+      // The slot came free because SIGINT/SIGTERM ended the configs ahead: start nothing; the
+      // hook removes what this config created (issue 7, item 6).
+      throw new TestrigException(ExitCode.INTERRUPTED, "interrupted before its start");
+    }
     if (waited > 0) {
       out.info("    [" + config.name() + "] staged; waited " + waited + " ms for a free slot");
     }
