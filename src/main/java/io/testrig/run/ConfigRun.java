@@ -61,13 +61,8 @@ final class ConfigRun {
   private final Output out;
   private final Cleanup cleanup;
   private final Map<String, String> env;
-  // Called right before the stack's containers start (or, without a stack, the suites): a matrix
-  // config waits there for a slot, its certs, templates and containers already made while the
-  // configs ahead of it ran (ConfigScheduler).
-  private final Runnable beforeStart;
-  // Called once the suites are over, before the teardown: a matrix config gives its slot back
-  // there, so the next config's start overlaps this teardown (ConfigScheduler).
-  private final Runnable beforeTeardown;
+  // Where this config meets its scheduler (ConfigScheduler); no-ops when configs run in turn.
+  private final Turns turns;
 
   // Synchronized: the cleanup hook snapshots them (partial report) while this run goes on.
   private final List<TestCase> phases = Collections.synchronizedList(new ArrayList<>());
@@ -98,8 +93,7 @@ final class ConfigRun {
       Output out,
       Cleanup cleanup,
       Map<String, String> env,
-      Runnable beforeStart,
-      Runnable beforeTeardown) {
+      Turns turns) {
     this.rig = rig;
     this.config = config;
     this.opts = opts;
@@ -109,8 +103,18 @@ final class ConfigRun {
     this.out = out;
     this.cleanup = cleanup;
     this.env = env;
-    this.beforeStart = beforeStart;
-    this.beforeTeardown = beforeTeardown;
+    this.turns = turns;
+  }
+
+  /**
+   * Where a matrix config meets its scheduler ({@link ConfigScheduler}): {@code start}, right
+   * before its containers start (or, without a stack, its suites), waits for a slot; {@code ready},
+   * once its stack is ready, lets the next config stage (certs, templates, containers created);
+   * {@code done}, after its suites, gives the slot back, so the next config's start overlaps this
+   * teardown.
+   */
+  record Turns(Runnable start, Runnable ready, Runnable done) {
+    static final Turns NONE = new Turns(() -> {}, () -> {}, () -> {});
   }
 
   /** The outcome: this config's testsuites and the worst infrastructure code met (or OK). */
@@ -153,6 +157,7 @@ final class ConfigRun {
         if (rig.stack().isEmpty()) {
           awaitTurn();
         }
+        turns.ready().run();
         if (rig.stack().isEmpty() || stack != null) {
           suites(runId, stack, dir, artifacts);
         } else {
@@ -165,7 +170,7 @@ final class ConfigRun {
       }
       infra = ExitCode.INTERRUPTED; // a registration refused: the hook is tearing down
     } finally {
-      beforeTeardown.run();
+      turns.done().run();
       enter("teardown");
       if (stack != null && keepStack()) {
         keep(stack, sessionRef.get().dir(), down, wipe);
@@ -274,7 +279,7 @@ final class ConfigRun {
    */
   private void awaitTurn() {
     long t0 = System.nanoTime();
-    beforeStart.run();
+    turns.start().run();
     long waited = since(t0).toMillis();
     if (cleanup.interrupted()) {
       // The slot came free because SIGINT/SIGTERM ended the configs ahead: start nothing; the

@@ -35,9 +35,9 @@ final class ConfigScheduler implements AutoCloseable {
   private final ExecutorService pool;
 
   /**
-   * One config's place: staging from {@link #acquire()} until {@link #start()}, then a slot until
-   * {@link #release()} (later calls do nothing); {@link #end()} gives back whatever it still holds
-   * and ends the config's life.
+   * One config's place: staging from {@link #acquire()} until {@link #ready()}, a slot from {@link
+   * #start()} until {@link #release()} (later calls do nothing); {@link #end()} gives back whatever
+   * it still holds and ends the config's life.
    */
   static final class Slot {
     private final ConfigScheduler owner;
@@ -50,8 +50,8 @@ final class ConfigScheduler implements AutoCloseable {
     }
 
     /**
-     * Waits for a slot, then leaves staging (the next config may begin its own). Called by the
-     * config's own thread right before its containers start; a second call does nothing.
+     * Waits for a slot. Called by the config's own thread right before its containers start; a
+     * second call does nothing.
      */
     void start() {
       if (held.get() || !staged.get()) {
@@ -59,6 +59,10 @@ final class ConfigScheduler implements AutoCloseable {
       }
       acquireOrInterrupted(owner.slots);
       held.set(true);
+    }
+
+    /** The config's stack is ready: it leaves staging, and the next config may begin its own. */
+    void ready() {
       leaveStaging();
     }
 

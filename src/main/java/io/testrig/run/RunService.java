@@ -286,7 +286,7 @@ public final class RunService {
     int threads = Math.min(opts.parallel(), configs.size());
     if (threads == 1) {
       for (Matrix.Config c : configs) {
-        results.add(start(runs, c, e, () -> {}, () -> {}).run());
+        results.add(start(runs, c, e, ConfigRun.Turns.NONE).run());
       }
       return;
     }
@@ -302,7 +302,7 @@ public final class RunService {
         ConfigRun r;
         try {
           // Made here, in matrix order: the report lists the configs in the order they started.
-          r = start(runs, c, e, slot::start, slot::release);
+          r = start(runs, c, e, new ConfigRun.Turns(slot::start, slot::ready, slot::release));
         } catch (RuntimeException ex) {
           slot.end();
           throw ex;
@@ -383,15 +383,9 @@ public final class RunService {
   }
 
   private ConfigRun start(
-      List<ConfigRun> runs,
-      Matrix.Config c,
-      Supplier<Engine> engine,
-      Runnable beforeStart,
-      Runnable beforeTeardown) {
+      List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, ConfigRun.Turns turns) {
     String runId = firstRunId != null && runs.isEmpty() ? firstRunId : ConfigRun.newRunId(env, c);
-    ConfigRun r =
-        new ConfigRun(
-            rig, c, opts, runId, engine, redactor, out, cleanup, env, beforeStart, beforeTeardown);
+    ConfigRun r = new ConfigRun(rig, c, opts, runId, engine, redactor, out, cleanup, env, turns);
     runs.add(r);
     return r;
   }

@@ -97,6 +97,7 @@ class ConfigSchedulerTest {
               first,
               () -> {
                 first.start();
+                first.ready(); // its stack is ready: the next config may stage
                 firstRunning.countDown();
                 assertTrue(secondStaged.await(10, TimeUnit.SECONDS), "the second never staged");
                 events.add("first gives its slot back");
@@ -114,8 +115,10 @@ class ConfigSchedulerTest {
                 secondStaged.countDown();
                 second.start(); // waits for the first's slot
                 events.add("second started");
-                assertFalse(second.staged(), "a started config has left staging");
                 assertTrue(second.held());
+                assertTrue(second.staged(), "staging until its stack is ready");
+                second.ready();
+                assertFalse(second.staged(), "a ready config has left staging");
                 return null;
               });
       a.get(10, TimeUnit.SECONDS);
@@ -137,6 +140,9 @@ class ConfigSchedulerTest {
               first,
               () -> {
                 first.start();
+                Thread.sleep(200);
+                assertFalse(next.isDone(), "staged while the first's stack was not ready");
+                first.ready();
                 return null;
               });
       ConfigScheduler.Slot second = next.get(10, TimeUnit.SECONDS);
@@ -165,9 +171,11 @@ class ConfigSchedulerTest {
                   mostLiving.accumulateAndGet(living.incrementAndGet(), Math::max);
                   mostStaging.accumulateAndGet(staging.incrementAndGet(), Math::max);
                   Thread.sleep(10); // certs, templates, containers created
-                  staging.decrementAndGet();
                   slot.start();
                   mostHolding.accumulateAndGet(holding.incrementAndGet(), Math::max);
+                  Thread.sleep(10); // until ready
+                  staging.decrementAndGet();
+                  slot.ready();
                   Thread.sleep(20);
                   holding.decrementAndGet();
                   slot.release();
@@ -230,6 +238,7 @@ class ConfigSchedulerTest {
     try (ConfigScheduler s = new ConfigScheduler(1)) {
       ConfigScheduler.Slot first = s.acquire();
       first.start();
+      first.ready();
       ConfigScheduler.Slot second = s.acquire();
       Thread.currentThread().interrupt();
       TestrigException e = assertThrows(TestrigException.class, second::start);
@@ -265,6 +274,7 @@ class ConfigSchedulerTest {
         new RunService.Options(
             dir.resolve("artifacts"), null, null, 2, null, dir.resolve("run"), null, Map.of());
     List<String> atStart = new ArrayList<>();
+    List<String> atReady = new ArrayList<>();
     List<String> atRelease = new ArrayList<>();
     Matrix.Config config = Matrix.select(rig, null).get(1);
     ConfigRun run =
@@ -278,15 +288,17 @@ class ConfigSchedulerTest {
             output,
             new Cleanup(),
             Map.of(),
-            () -> {
-              atStart.add(out.toString());
-              try {
-                Thread.sleep(20); // the slot is taken: the wait shows
-              } catch (InterruptedException e) {
-                throw new AssertionError(e);
-              }
-            },
-            () -> atRelease.add(out.toString()));
+            new ConfigRun.Turns(
+                () -> {
+                  atStart.add(out.toString());
+                  try {
+                    Thread.sleep(20); // the slot is taken: the wait shows
+                  } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                  }
+                },
+                () -> atReady.add(out.toString()),
+                () -> atRelease.add(out.toString())));
     ConfigRun.Result r = run.run();
     assertEquals(ExitCode.OK, r.infra());
     // Without a stack the config takes its slot right before its suites, after its prepare.
@@ -295,6 +307,7 @@ class ConfigSchedulerTest {
     assertTrue(
         out.toString().matches("(?s).*\\[a=2\\] staged; waited [0-9]+ ms for a free slot\n.*"),
         out.toString());
+    assertEquals(1, atReady.size(), "ready once");
     assertEquals(1, atRelease.size(), "released once");
     assertTrue(atRelease.get(0).contains("<== prepare.2 ok"), atRelease.get(0));
     assertFalse(atRelease.get(0).contains("Tearing down"), atRelease.get(0));

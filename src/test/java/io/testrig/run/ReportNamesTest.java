@@ -35,7 +35,7 @@ class ReportNamesTest {
   void aMatrixConfigsPhasesCarryTheConfigInTheirClassname() {
     ConfigRun run =
         new ConfigRun(
-            null, CONFIG, null, "r1", null, null, null, null, Map.of(), () -> {}, () -> {});
+            null, CONFIG, null, "r1", null, null, null, null, Map.of(), ConfigRun.Turns.NONE);
     TestCase stop = TestCase.phase("interrupted", Duration.ZERO, "interrupted", null);
     List<TestSuite> suites = run.snapshot(stop);
     assertEquals(1, suites.size());
@@ -58,8 +58,7 @@ class ReportNamesTest {
             null,
             null,
             null,
-            () -> {},
-            () -> {});
+            ConfigRun.Turns.NONE);
     TestCase stop = TestCase.phase("interrupted", Duration.ZERO, "interrupted", null);
     TestSuite s = run.snapshot(stop).get(0);
     assertEquals("testrig", s.name());
