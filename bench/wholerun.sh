@@ -12,8 +12,7 @@
 #
 # and the phases that explain the gap: certs and templates, bring-up, suite and teardown of each
 # side (testrig's from its own `==>` / `<==` lines, stamped as they arrive; the script's from its
-# step times; a staged matrix config's wait for a free slot, which testrig prints, is taken out of
-# its bring-up and shown on its own), plus testrig's time before its first phase (JVM start, rig, engine connection) and
+# step times), plus testrig's time before its first phase (JVM start, rig, engine connection) and
 # after its last (report); for the matrix, the median of each phase over its configs (contention
 # shows there) and how many configs' worth of phase time overlapped (sum of phases / wall).
 #
@@ -135,19 +134,10 @@ phases() {
       p = /^==> Issuing/ ? "prepare" : /^==> Bringing/ ? "up" : /^==> Running suite/ ? "suite" : /^==> Tearing/ ? "teardown" : ""
       if (p != "") start[slug(name) SUBSEP p] = t
     }
-    # A staged matrix config that waited for a free slot (--parallel): the wait is not bring-up.
-    /^    \[.*\] staged; waited [0-9]+ ms for a free slot$/ {
-      name = $0; sub(/^    \[/, "", name); sub(/\] staged; .*/, "", name)
-      w = $0; sub(/.* waited /, "", w); sub(/ ms .*/, "", w)
-      waited[slug(name)] = w
-      printf "%s wait %d\n", slug(name), w
-    }
     /^<== / {
       id = $2; s = substr(id, index(id, ".") + 1); p = substr(id, 1, index(id, ".") - 1)
       sub(/^suite-.*/, "suite", p)
-      if ((s SUBSEP p) in start) {
-        printf "%s %s %d\n", s, p, (t - start[s SUBSEP p]) / 1000 - (p == "up" ? waited[s] : 0)
-      }
+      if ((s SUBSEP p) in start) printf "%s %s %d\n", s, p, (t - start[s SUBSEP p]) / 1000
       last = t
     }
     /^END$/ { end = t }
@@ -263,7 +253,6 @@ run_testrig() { # rep key [run options]; keys ending in 0 run BASE_JAR
   while read -r slug ph ms; do
     if [[ $slug == - ]]; then add "$k.$ph" "$ms"; continue; fi
     add "$k.$ph" "$ms"
-    [[ $ph != wait ]] || continue
     sum=$((sum + ms))
     [[ $ph != prepare ]] || n=$((n + 1))
   done < <(phases "$l" "$t0")
@@ -331,8 +320,7 @@ echo "| phase | hand-written script | testrig, 1 config | testrig, matrix (per c
 echo "| --- | --- | --- | --- |$BS"
 echo "| before the first phase (JVM start, rig, engine connection) | - | $(secs one.before) | $(secs matrix.before) |$(col before)"
 echo "| secrets, certs and templates | $(secs hand.prepare) | $(secs one.prepare) | $(secs matrix.prepare) |$(col prepare)"
-echo "| bring-up until postgres is ready (a staged config's wait for a free slot taken out) | $(secs hand.up) | $(secs one.up) | $(secs matrix.up) |$(col up)"
-echo "| matrix: a staged config's wait for a free slot, its containers created (configs that waited) | - | - | $(secs matrix.wait) |$(col wait)"
+echo "| bring-up until postgres is ready | $(secs hand.up) | $(secs one.up) | $(secs matrix.up) |$(col up)"
 echo "| suite (pytest container) | $(secs hand.suite) | $(secs one.suite) | $(secs matrix.suite) |$(col suite)"
 echo "| teardown and wipe | $(secs hand.down) | $(secs one.teardown) | $(secs matrix.teardown) |$(col teardown)"
 echo "| after the last phase (report, exit) | - | $(secs one.after) | $(secs matrix.after) |$(col after)"

@@ -19,9 +19,6 @@ import java.util.Map;
  * @param stateDir where the labels override file goes: the run directory, so it is wiped with the
  *     secrets on every path; null: a private {@code testrig-compose-*} temp directory, removed at
  *     teardown and by {@code testrig gc} once its owner is gone
- * @param beforeStart called once the containers are created and before any starts (a matrix config
- *     waits there for its turn to run: run.ConfigScheduler); may throw to stop the bring-up, which
- *     then removes what it created
  */
 public record StackOptions(
     String projectName,
@@ -31,66 +28,51 @@ public record StackOptions(
     ProgressListener progress,
     ProcessHandle owner,
     boolean shutdownHook,
-    Path stateDir,
-    Runnable beforeStart) {
+    Path stateDir) {
 
   public StackOptions {
     env = env == null ? Map.of() : Map.copyOf(env);
     redactor = redactor == null ? new Redactor() : redactor;
     progress = progress == null ? ProgressListener.NONE : progress;
     owner = owner == null ? ProcessHandle.current() : owner;
-    beforeStart = beforeStart == null ? () -> {} : beforeStart;
   }
 
   public static StackOptions defaults(Path artifactDir) {
-    return new StackOptions(null, null, artifactDir, null, null, null, true, null, null);
+    return new StackOptions(null, null, artifactDir, null, null, null, true, null);
   }
 
   public StackOptions withProjectName(String name) {
     return new StackOptions(
-        name, env, artifactDir, redactor, progress, owner, shutdownHook, stateDir, beforeStart);
+        name, env, artifactDir, redactor, progress, owner, shutdownHook, stateDir);
   }
 
   public StackOptions withEnv(Map<String, String> e) {
     return new StackOptions(
-        projectName,
-        e,
-        artifactDir,
-        redactor,
-        progress,
-        owner,
-        shutdownHook,
-        stateDir,
-        beforeStart);
+        projectName, e, artifactDir, redactor, progress, owner, shutdownHook, stateDir);
   }
 
   public StackOptions withRedactor(Redactor r) {
     return new StackOptions(
-        projectName, env, artifactDir, r, progress, owner, shutdownHook, stateDir, beforeStart);
+        projectName, env, artifactDir, r, progress, owner, shutdownHook, stateDir);
   }
 
   public StackOptions withProgress(ProgressListener p) {
     return new StackOptions(
-        projectName, env, artifactDir, redactor, p, owner, shutdownHook, stateDir, beforeStart);
+        projectName, env, artifactDir, redactor, p, owner, shutdownHook, stateDir);
   }
 
   public StackOptions withOwner(ProcessHandle o) {
     return new StackOptions(
-        projectName, env, artifactDir, redactor, progress, o, shutdownHook, stateDir, beforeStart);
+        projectName, env, artifactDir, redactor, progress, o, shutdownHook, stateDir);
   }
 
   public StackOptions withShutdownHook(boolean hook) {
     return new StackOptions(
-        projectName, env, artifactDir, redactor, progress, owner, hook, stateDir, beforeStart);
+        projectName, env, artifactDir, redactor, progress, owner, hook, stateDir);
   }
 
   public StackOptions withStateDir(Path dir) {
     return new StackOptions(
-        projectName, env, artifactDir, redactor, progress, owner, shutdownHook, dir, beforeStart);
-  }
-
-  public StackOptions withBeforeStart(Runnable gate) {
-    return new StackOptions(
-        projectName, env, artifactDir, redactor, progress, owner, shutdownHook, stateDir, gate);
+        projectName, env, artifactDir, redactor, progress, owner, shutdownHook, dir);
   }
 }

@@ -32,8 +32,7 @@ import java.util.concurrent.CompletableFuture;
  *       fails here, exit 2, before anything exists) and the resolved model in one process;
  *   <li>an override file adding testrig's labels to every service, network and volume;
  *   <li>{@code build} for the rig's build services; {@code up --no-start} to create everything;
- *   <li>{@link StackOptions#beforeStart()}, then {@link Bringup}: start in depends_on order, fast
- *       readiness per service.
+ *   <li>{@link Bringup}: start in depends_on order, fast readiness per service.
  * </ol>
  *
  * On any failure the logs are saved, everything is removed and a {@link StackFailedException} names
@@ -89,8 +88,6 @@ public final class StackService {
         List<String> only = disabled.isEmpty() ? List.of() : enabled;
         create(engine.backend(), compose, model, enabled, only, spec, opts.redactor());
       }
-      // Created, nothing started: a matrix config waits here for its turn (run.ConfigScheduler).
-      opts.beforeStart().run();
       List<ServiceStatus> statuses =
           Disabled.withDisabled(
               model,

@@ -61,8 +61,9 @@ final class ConfigRun {
   private final Output out;
   private final Cleanup cleanup;
   private final Map<String, String> env;
-  // Where this config meets its scheduler (ConfigScheduler); no-ops when configs run in turn.
-  private final Turns turns;
+  // Called once the suites are over, before the teardown: a matrix config gives its slot back
+  // there, so the next config's start overlaps this teardown (ConfigScheduler).
+  private final Runnable beforeTeardown;
 
   // Synchronized: the cleanup hook snapshots them (partial report) while this run goes on.
   private final List<TestCase> phases = Collections.synchronizedList(new ArrayList<>());
@@ -93,7 +94,7 @@ final class ConfigRun {
       Output out,
       Cleanup cleanup,
       Map<String, String> env,
-      Turns turns) {
+      Runnable beforeTeardown) {
     this.rig = rig;
     this.config = config;
     this.opts = opts;
@@ -103,18 +104,7 @@ final class ConfigRun {
     this.out = out;
     this.cleanup = cleanup;
     this.env = env;
-    this.turns = turns;
-  }
-
-  /**
-   * Where a matrix config meets its scheduler ({@link ConfigScheduler}): {@code start}, right
-   * before its containers start (or, without a stack, its suites), waits for a slot; {@code ready},
-   * once its stack is ready, lets the next config stage (certs, templates, containers created);
-   * {@code done}, after its suites, gives the slot back, so the next config's start overlaps this
-   * teardown.
-   */
-  record Turns(Runnable start, Runnable ready, Runnable done) {
-    static final Turns NONE = new Turns(() -> {}, () -> {}, () -> {});
+    this.beforeTeardown = beforeTeardown;
   }
 
   /** The outcome: this config's testsuites and the worst infrastructure code met (or OK). */
@@ -154,10 +144,6 @@ final class ConfigRun {
             live.set(stack);
           }
         }
-        if (rig.stack().isEmpty()) {
-          awaitTurn();
-        }
-        turns.ready().run();
         if (rig.stack().isEmpty() || stack != null) {
           suites(runId, stack, dir, artifacts);
         } else {
@@ -170,7 +156,7 @@ final class ConfigRun {
       }
       infra = ExitCode.INTERRUPTED; // a registration refused: the hook is tearing down
     } finally {
-      turns.done().run();
+      beforeTeardown.run();
       enter("teardown");
       if (stack != null && keepStack()) {
         keep(stack, sessionRef.get().dir(), down, wipe);
@@ -270,24 +256,6 @@ final class ConfigRun {
       return session;
     } finally {
       dirLock.unlock();
-    }
-  }
-
-  /**
-   * Waits for this config's turn to start its containers (or suites); a wait is shown, so the
-   * bring-up's time is not mistaken for the queue's (bench/wholerun.sh takes it out).
-   */
-  private void awaitTurn() {
-    long t0 = System.nanoTime();
-    turns.start().run();
-    long waited = since(t0).toMillis();
-    if (cleanup.interrupted()) {
-      // The slot came free because SIGINT/SIGTERM ended the configs ahead: start nothing; the
-      // hook removes what this config created (issue 7, item 6).
-      throw new TestrigException(ExitCode.INTERRUPTED, "interrupted before its start");
-    }
-    if (waited > 0) {
-      out.info("    [" + config.name() + "] staged; waited " + waited + " ms for a free slot");
     }
   }
 
@@ -444,9 +412,7 @@ final class ConfigRun {
     out.phaseStart(id("up"), "Bringing the stack up" + scopeSuffix());
     try {
       // Cleanup's hook owns SIGINT/SIGTERM teardown, so it can finish before exiting 130.
-      Stack stack =
-          session.up(
-              engine(), project, artifacts, out.services(config.name()), false, this::awaitTurn);
+      Stack stack = session.up(engine(), project, artifacts, out.services(config.name()), false);
       for (ServiceStatus s : stack.services()) {
         phases.add(serviceCase(s, stack.logsDir()));
       }

@@ -275,8 +275,7 @@ public final class RunService {
 
   /**
    * Runs the configs one after the other, or up to {@code --parallel} at once ({@link
-   * ConfigScheduler}: the next configs prepare and create their containers while these run, and a
-   * config's teardown overlaps the next config's start).
+   * ConfigScheduler}: a config's teardown overlaps the next config's start).
    */
   private void runConfigs(
       List<Matrix.Config> configs,
@@ -286,7 +285,7 @@ public final class RunService {
     int threads = Math.min(opts.parallel(), configs.size());
     if (threads == 1) {
       for (Matrix.Config c : configs) {
-        results.add(start(runs, c, e, ConfigRun.Turns.NONE).run());
+        results.add(start(runs, c, e, () -> {}).run());
       }
       return;
     }
@@ -302,7 +301,7 @@ public final class RunService {
         ConfigRun r;
         try {
           // Made here, in matrix order: the report lists the configs in the order they started.
-          r = start(runs, c, e, new ConfigRun.Turns(slot::start, slot::ready, slot::release));
+          r = start(runs, c, e, slot::release);
         } catch (RuntimeException ex) {
           slot.end();
           throw ex;
@@ -383,9 +382,10 @@ public final class RunService {
   }
 
   private ConfigRun start(
-      List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, ConfigRun.Turns turns) {
+      List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, Runnable beforeTeardown) {
     String runId = firstRunId != null && runs.isEmpty() ? firstRunId : ConfigRun.newRunId(env, c);
-    ConfigRun r = new ConfigRun(rig, c, opts, runId, engine, redactor, out, cleanup, env, turns);
+    ConfigRun r =
+        new ConfigRun(rig, c, opts, runId, engine, redactor, out, cleanup, env, beforeTeardown);
     runs.add(r);
     return r;
   }

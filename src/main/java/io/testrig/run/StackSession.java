@@ -79,17 +79,14 @@ public final class StackSession {
   /**
    * Brings the stack up as {@code project} (null: {@code stack.project}, else derived), logs into
    * {@code artifacts}. With {@code signalHook} the stack removes itself when the JVM exits before
-   * its teardown; without, the caller's {@link Cleanup} hook owns SIGINT/SIGTERM. {@code
-   * beforeStart} runs once the containers are created, before any starts ({@link
-   * StackOptions#beforeStart()}).
+   * its teardown; without, the caller's {@link Cleanup} hook owns SIGINT/SIGTERM.
    */
   public Stack up(
       Engine engine,
       String project,
       Path artifacts,
       ProgressListener progress,
-      boolean signalHook,
-      Runnable beforeStart) {
+      boolean signalHook) {
     StackOptions so =
         StackOptions.defaults(artifacts)
             .withProjectName(project)
@@ -99,8 +96,7 @@ public final class StackSession {
             .withOwner(owner)
             // The labels override lives with the secrets: every path that wipes them wipes it.
             .withStateDir(dir.path())
-            .withShutdownHook(signalHook)
-            .withBeforeStart(beforeStart);
+            .withShutdownHook(signalHook);
     return StackService.up(engine, shape.rig(), so, shape.disabled());
   }
 

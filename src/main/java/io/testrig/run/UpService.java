@@ -98,8 +98,7 @@ public final class UpService {
       throw e;
     }
     try (Engine engine = joined(connecting)) {
-      Stack stack =
-          session.up(engine, opts.project(), opts.artifacts(), out.services(""), true, null);
+      Stack stack = session.up(engine, opts.project(), opts.artifacts(), out.services(""), true);
       stack.detach();
       long ready = stack.services().stream().filter(ServiceStatus::ok).count();
       DevService.Kept kept =
