@@ -25,7 +25,10 @@
 #                               PARALLEL=N (matrix --parallel; default: testrig's own default),
 #                               BASE_JAR=FILE (another build of testrig.jar, e.g. main's: its one
 #                               config and matrix are measured in the same rounds, for a before /
-#                               after side by side; bin/testrig runs it through TESTRIG_JAR)
+#                               after side by side; bin/testrig runs it through TESTRIG_JAR),
+#                               BASE_PARALLEL=N (BASE_JAR's matrix --parallel; default: PARALLEL;
+#                               BASE_JAR=target/testrig.jar with PARALLEL and BASE_PARALLEL
+#                               compares two --parallel values of one build)
 # Needs: bash, docker with the compose v2 plugin, openssl, envsubst, java 17+; builds
 # target/testrig.jar when missing. About 2 minutes per rep on 2 cores. Everything it creates is
 # named bench-<id>-... and removed on exit, also on failure or Ctrl-C.
@@ -37,6 +40,7 @@ TESTRIG=${TESTRIG:-$ROOT/bin/testrig}
 RIG=examples/postgres-ssl/testrig.yml
 ONLY=tlsv1_2-true # the rig's default values: what the script renders without arguments
 LOCK=/tmp/testrig-engine.lock
+BASE_PARALLEL=${BASE_PARALLEL:-${PARALLEL:-}}
 [[ -z ${LOGS:-} ]] || LOGS=$(realpath -m "$LOGS")
 ((REPS >= 3)) || { echo "bench: REPS must be at least 3 (medians of >= 3)" >&2; exit 2; }
 
@@ -278,7 +282,7 @@ for r in $(seq 1 "$REPS"); do
       one) run_testrig "$r" one --only "$ONLY" ;;
       matrix) run_testrig "$r" matrix ${PARALLEL:+--parallel "$PARALLEL"} ;;
       one0) run_testrig "$r" one0 --only "$ONLY" ;;
-      matrix0) run_testrig "$r" matrix0 ${PARALLEL:+--parallel "$PARALLEL"} ;;
+      matrix0) run_testrig "$r" matrix0 ${BASE_PARALLEL:+--parallel "$BASE_PARALLEL"} ;;
     esac
   done
 done
@@ -298,7 +302,8 @@ printf '| 4-config matrix%s | %s | 1 config | %s | %s | <= 1.5 |\n' \
 if [[ -n ${BASE_JAR:-} ]]; then
   printf '| BASE_JAR: 1 config | %s | hand-written script | %s | %s | <= 0.6 |\n' \
     "$(stats one0.wall)" "$(stats hand.wall)" "$(ratio one0.wall hand.wall)"
-  printf '| BASE_JAR: 4-config matrix | %s | BASE_JAR: 1 config | %s | %s | <= 1.5 |\n' \
+  printf '| BASE_JAR: 4-config matrix%s | %s | BASE_JAR: 1 config | %s | %s | <= 1.5 |\n' \
+    "${BASE_PARALLEL:+ --parallel $BASE_PARALLEL}" \
     "$(stats matrix0.wall)" "$(stats one0.wall)" "$(ratio matrix0.wall one0.wall)"
   printf '| this build against BASE_JAR: 1 config | %s | BASE_JAR | %s | %s | |\n' \
     "$(stats one.wall)" "$(stats one0.wall)" "$(ratio one.wall one0.wall)"

@@ -4,8 +4,10 @@ import io.testrig.rig.Rig;
 import io.testrig.run.Cleanup;
 import io.testrig.run.Output;
 import io.testrig.run.RunService;
+import io.testrig.validate.Validation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +75,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Rig r = rig.loadValidated();
+    Map<String, String> env = System.getenv();
+    RunService.FirstConfig[] first = new RunService.FirstConfig[1];
+    Rig r = rig.loadValidated(x -> composeAs(x, env, first));
     RunService.Options opts =
         new RunService.Options(
             artifacts.dir,
@@ -92,8 +96,20 @@ final class RunCommand implements Callable<Integer> {
     cleanup.installShutdownHook(spec.commandLine().getErr());
     Output out = Consoles.output(spec);
     RunService.Outcome outcome =
-        new RunService(r, opts, root.redactor, out, cleanup, System.getenv())
+        new RunService(r, opts, root.redactor, out, cleanup, env, first[0])
             .run(engineOptions::connect);
     return outcome.exitCode().code();
+  }
+
+  /**
+   * The validation pass asks compose as the first config's bring-up will, which then reuses the
+   * answer (issue 11); {@code first[0]} keeps that config's plan.
+   */
+  private Validation.ComposeAs composeAs(
+      Rig r, Map<String, String> env, RunService.FirstConfig[] first) {
+    first[0] = RunService.firstConfig(r, only, project, rig.runDir, rig.set, env);
+    return first[0] == null
+        ? new Validation.ComposeAs(null, null)
+        : new Validation.ComposeAs(first[0].project(), first[0].values(), first[0].runDir());
   }
 }

@@ -52,6 +52,8 @@ final class ConfigRun {
   private final Rig rig;
   private final Matrix.Config config;
   private final RunService.Options opts;
+  // Names this config's project and ephemeral run directory.
+  private final String runId;
   // The engine connection, made while this config prepares; joined by engine(), before bring-up.
   private final Supplier<Engine> connect;
   private volatile Engine engine;
@@ -86,6 +88,7 @@ final class ConfigRun {
       Rig rig,
       Matrix.Config config,
       RunService.Options opts,
+      String runId,
       Supplier<Engine> connect,
       Redactor redactor,
       Output out,
@@ -95,6 +98,7 @@ final class ConfigRun {
     this.rig = rig;
     this.config = config;
     this.opts = opts;
+    this.runId = runId;
     this.connect = connect;
     this.redactor = redactor;
     this.out = out;
@@ -110,7 +114,6 @@ final class ConfigRun {
     if (opts.attached() != null) {
       return runAttached(opts.attached());
     }
-    String runId = ProjectNames.runId(env, config.isSingle() ? null : config.slug());
     Path artifacts = opts.artifacts().resolve(config.isSingle() ? "" : config.slug()).normalize();
     // Registered before the directory exists: after SIGINT/SIGTERM the registration is refused and
     // this config never starts (issue 7, item 6). The hook's wipe waits for dirLock, so it never
@@ -122,11 +125,11 @@ final class ConfigRun {
     Stack stack = null;
     Cleanup.Registration down = null;
     try {
-      StackSession session = openRunDir(runDirOverride(), runId, sessionRef);
+      StackSession session = openRunDir(runDirOverride(opts.runDir(), config), runId, sessionRef);
       RunDir dir = session.dir();
       if (prepare(session)) {
         if (!rig.stack().isEmpty()) {
-          String project = project(runId);
+          String project = project(opts.project(), config, runId);
           engine(); // a failed connection ends the run here, once (RunService reports it)
           // Registered before bring-up: a SIGTERM while services start must remove them too. Until
           // the Stack exists, the hook removes by labels (project and run id), after it ended the
@@ -166,11 +169,14 @@ final class ConfigRun {
     return new Result(config, snapshot(null), infra);
   }
 
+  /** A fresh run id for {@code config}: from the CI job, the config's slug and a random part. */
+  static String newRunId(Map<String, String> env, Matrix.Config config) {
+    return ProjectNames.runId(env, config.isSingle() ? null : config.slug());
+  }
+
   /** {@code --run-dir} as given for one config; under it, one directory per matrix config. */
-  private Path runDirOverride() {
-    return opts.runDir() == null || config.isSingle()
-        ? opts.runDir()
-        : opts.runDir().resolve(config.slug());
+  static Path runDirOverride(Path runDir, Matrix.Config config) {
+    return runDir == null || config.isSingle() ? runDir : runDir.resolve(config.slug());
   }
 
   /**
@@ -364,10 +370,11 @@ final class ConfigRun {
     return config;
   }
 
-  private String project(String runId) {
-    return opts.project() == null
+  /** {@code -p} (a matrix config appends its slug), else {@code testrig-<run id>}. */
+  static String project(String given, Matrix.Config config, String runId) {
+    return given == null
         ? ProjectNames.project(runId)
-        : opts.project() + (config.isSingle() ? "" : "-" + config.slug());
+        : given + (config.isSingle() ? "" : "-" + config.slug());
   }
 
   private boolean prepare(StackSession session) {

@@ -5,12 +5,15 @@ import io.testrig.core.TestrigException;
 import io.testrig.pki.Pki;
 import io.testrig.pki.PkiResult;
 import io.testrig.rig.Rig;
+import io.testrig.rig.Switches;
 import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
 import io.testrig.template.RenderResult;
 import io.testrig.template.TemplateRenderer;
 import io.testrig.template.Values;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Certs, then templates, into one run directory: templates may point at certs ({@code {{
@@ -58,5 +61,36 @@ public final class Prepare {
     RenderResult render = TemplateRenderer.render(rig, dir, store, values, extra);
     store.save();
     return new Prepared(pki, render, values);
+  }
+
+  /**
+   * The values a config with matrix values {@code overlay} will resolve, as far as the rig, {@code
+   * set} and {@code env} tell (config.json is not read yet: its plain values, if any, are missing
+   * here): what the validation pass asks compose with, so the bring-up can reuse compose's answer
+   * ({@code up}, and {@code run}'s first config). A wrong guess costs one more compose process,
+   * never a wrong model: the bring-up compares the values it really has. Null when they cannot be
+   * guessed.
+   */
+  public static Map<String, Object> expectedValues(
+      Rig rig, Map<String, Object> overlay, Map<String, String> set, Map<String, String> env) {
+    // In the order Values.resolve applies them: the matrix config's, --set, then the environment.
+    Map<String, Object> all = new LinkedHashMap<>(overlay);
+    all.putAll(set);
+    String prefix = rig.secrets().envPrefix();
+    new TreeMap<>(env)
+        .forEach(
+            (name, v) -> {
+              if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                all.put(name.substring(prefix.length()).replace("__", "."), v);
+              }
+            });
+    // Secrets never reach compose's values (Values.resolve keeps them in the store).
+    all.keySet().removeIf(p -> rig.secrets().generators().containsKey(p.split("\\.")[0]));
+    try {
+      return Switches.staticValues(rig, all);
+    } catch (RuntimeException e) {
+      // A key path the bring-up itself refuses: validation asks with the rig's own values.
+      return null;
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.testrig.report.TestSuite;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
 import io.testrig.rig.SuiteSpec;
+import io.testrig.secrets.RunDir;
 import io.testrig.secrets.SecretStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,6 +127,8 @@ public final class RunService {
   private final Output out;
   private final Cleanup cleanup;
   private final Map<String, String> env;
+  // The first selected config's run id, chosen before the validation pass ({@link #firstConfig}).
+  private final String firstRunId;
 
   public RunService(
       Rig rig,
@@ -134,12 +137,66 @@ public final class RunService {
       Output out,
       Cleanup cleanup,
       Map<String, String> env) {
+    this(rig, opts, redactor, out, cleanup, env, null);
+  }
+
+  /**
+   * As {@link #RunService(Rig, Options, Redactor, Output, Cleanup, Map)}; the first selected config
+   * runs as {@code first} says (its run id), so its bring-up finds the compose model the validation
+   * pass asked for it.
+   */
+  public RunService(
+      Rig rig,
+      Options opts,
+      Redactor redactor,
+      Output out,
+      Cleanup cleanup,
+      Map<String, String> env,
+      FirstConfig first) {
     this.rig = rig;
     this.opts = opts;
     this.redactor = redactor;
     this.out = out;
     this.cleanup = cleanup;
     this.env = env;
+    this.firstRunId = first == null ? null : first.runId();
+  }
+
+  /**
+   * How the first selected config will ask compose: its run id (chosen now), project, run directory
+   * and expected values. The validation pass asks compose the same way, so that config's bring-up
+   * reuses the answer instead of starting compose again (issue 11, as {@code up} does).
+   */
+  public record FirstConfig(
+      String runId, String project, Path runDir, Map<String, Object> values) {}
+
+  /**
+   * The first config {@code only} selects (null: the matrix's first), planned before the validation
+   * pass; null when it cannot be (a bad matrix or {@code --only}: the run reports it).
+   *
+   * @param project {@code -p}, or null
+   * @param runDir {@code --run-dir}, or null
+   */
+  public static FirstConfig firstConfig(
+      Rig rig,
+      String only,
+      String project,
+      Path runDir,
+      Map<String, String> set,
+      Map<String, String> env) {
+    Matrix.Config c;
+    try {
+      c = Matrix.select(rig, only).get(0);
+    } catch (RuntimeException e) {
+      return null;
+    }
+    String runId = ConfigRun.newRunId(env, c);
+    Path dir = ConfigRun.runDirOverride(runDir, c);
+    return new FirstConfig(
+        runId,
+        ConfigRun.project(project, c, runId),
+        RunDir.locate(rig, dir, dir == null ? runId : null).path(),
+        Prepare.expectedValues(rig, c.values(), set, env));
   }
 
   /** Whether a run of this rig needs a Docker engine (a stack, or a suite that is not local). */
@@ -326,7 +383,9 @@ public final class RunService {
 
   private ConfigRun start(
       List<ConfigRun> runs, Matrix.Config c, Supplier<Engine> engine, Runnable beforeTeardown) {
-    ConfigRun r = new ConfigRun(rig, c, opts, engine, redactor, out, cleanup, env, beforeTeardown);
+    String runId = firstRunId != null && runs.isEmpty() ? firstRunId : ConfigRun.newRunId(env, c);
+    ConfigRun r =
+        new ConfigRun(rig, c, opts, runId, engine, redactor, out, cleanup, env, beforeTeardown);
     runs.add(r);
     return r;
   }

@@ -10,13 +10,10 @@ import io.testrig.engine.Engine;
 import io.testrig.engine.KeepMarker;
 import io.testrig.rig.Matrix;
 import io.testrig.rig.Rig;
-import io.testrig.rig.Switches;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -140,23 +137,7 @@ public final class UpService {
     } catch (RuntimeException e) {
       return null; // a bad matrix: the model rules report it
     }
-    Map<String, Object> overlay = new LinkedHashMap<>(set);
-    String prefix = rig.secrets().envPrefix();
-    new TreeMap<>(env)
-        .forEach(
-            (name, v) -> {
-              if (name.startsWith(prefix) && name.length() > prefix.length()) {
-                overlay.put(name.substring(prefix.length()).replace("__", "."), v);
-              }
-            });
-    // Secrets never reach compose's values (Values.resolve keeps them in the store).
-    overlay.keySet().removeIf(p -> rig.secrets().generators().containsKey(p.split("\\.")[0]));
-    try {
-      return Switches.staticValues(rig, overlay);
-    } catch (RuntimeException e) {
-      // A key path the bring-up itself refuses: validation asks with the rig's own values.
-      return null;
-    }
+    return Prepare.expectedValues(rig, Map.of(), set, env);
   }
 
   /**

@@ -60,10 +60,17 @@ public final class Validation {
   /**
    * How a bring-up right after the validation pass will ask compose ({@code testrig up}): under
    * {@code project} (null, or a name compose would refuse: {@link ComposeConfig#PROJECT}) with
-   * {@code values} for {@code TESTRIG_VALUE_*} (null: the first matrix config's). Asked the same
-   * way, compose's answer is reused by the bring-up instead of starting compose again (issue 11).
+   * {@code values} for {@code TESTRIG_VALUE_*} (null: the first matrix config's) and {@code runDir}
+   * for {@code TESTRIG_RUN_DIR} (null: the rig's; {@code run} names its first config's). Asked the
+   * same way, compose's answer is reused by the bring-up instead of starting compose again (issue
+   * 11).
    */
-  public record ComposeAs(String project, Map<String, Object> values) {}
+  public record ComposeAs(String project, Map<String, Object> values, Path runDir) {
+    /** With the rig's own run directory ({@code --run-dir}, else the ephemeral one). */
+    public ComposeAs(String project, Map<String, Object> values) {
+      this(project, values, null);
+    }
+  }
 
   /** As {@link #load(Path, Path, Map)}, asking compose as {@code as} says for the rig. */
   public static Rig load(
@@ -124,7 +131,7 @@ public final class Validation {
             ComposeConfig.projectOr(as.project()),
             files,
             envFiles,
-            composeEnv(rig, runDir, as.values()),
+            composeEnv(rig, as.runDir() != null ? as.runDir() : runDir, as.values()),
             redactor);
     ComposeConfig.Resolved resolved =
         ComposeConfig.resolve(project, ComposeCli.withoutEngine(project), redactor);

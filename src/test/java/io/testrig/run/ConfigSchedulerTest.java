@@ -151,6 +151,7 @@ class ConfigSchedulerTest {
             rig,
             config,
             opts,
+            "r1",
             null,
             new Redactor(),
             output,

@@ -33,7 +33,8 @@ class ReportNamesTest {
 
   @Test
   void aMatrixConfigsPhasesCarryTheConfigInTheirClassname() {
-    ConfigRun run = new ConfigRun(null, CONFIG, null, null, null, null, null, Map.of(), () -> {});
+    ConfigRun run =
+        new ConfigRun(null, CONFIG, null, "r1", null, null, null, null, Map.of(), () -> {});
     TestCase stop = TestCase.phase("interrupted", Duration.ZERO, "interrupted", null);
     List<TestSuite> suites = run.snapshot(stop);
     assertEquals(1, suites.size());
@@ -46,7 +47,8 @@ class ReportNamesTest {
   @Test
   void aSingleConfigKeepsPlainNames() {
     ConfigRun run =
-        new ConfigRun(null, Matrix.Config.SINGLE, null, null, null, null, null, null, () -> {});
+        new ConfigRun(
+            null, Matrix.Config.SINGLE, null, "r1", null, null, null, null, null, () -> {});
     TestCase stop = TestCase.phase("interrupted", Duration.ZERO, "interrupted", null);
     TestSuite s = run.snapshot(stop).get(0);
     assertEquals("testrig", s.name());
