@@ -14,12 +14,12 @@ import java.util.function.Function;
 
 /**
  * The readiness stage of one started service: polls its containers, paced by a {@link ProbePacer}
- * (a global budget of probes in flight, pauses that grow from {@value ProbePacer#FIRST_MS} ms to
- * {@value ProbePacer#MAX_MS} ms, woken early by the containers' own health, die and start events)
- * until all are ready, one fails, another service fails first, or the service's timeout passes. A
- * one-shot service is ready when it exited 0; a long-running one when its {@link Check} passes or
- * the engine reports it healthy. A service no other one waits for holds its looks while other
- * containers are starting ({@link ProbePacer#awaitNoStarts}).
+ * (a global budget of probes in flight, pauses that grow with the wait from {@value
+ * ProbePacer#FIRST_MS} ms to {@value ProbePacer#MAX_MS} ms, woken early by the containers' own
+ * health, die and start events) until all are ready, one fails, another service fails first, or the
+ * service's timeout passes. A one-shot service is ready when it exited 0; a long-running one when
+ * its {@link Check} passes or the engine reports it healthy. A service no other one waits for holds
+ * its looks while other containers are starting ({@link ProbePacer#awaitNoStarts}).
  */
 final class Readiness {
   private final Backend backend;
@@ -96,7 +96,7 @@ final class Readiness {
         if (elapsed.compareTo(timeout) > 0) {
           return Bringup.failed(service, "timeout", t0, timeoutMessage());
         }
-        events.await(ids, backoff.next());
+        events.await(ids, backoff.next(elapsed.toMillis()));
       }
     } finally {
       if (check != null) {

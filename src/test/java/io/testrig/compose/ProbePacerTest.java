@@ -13,31 +13,35 @@ import org.junit.jupiter.api.Test;
 
 class ProbePacerTest {
   @Test
-  void backoffStartsShortGrowsAndStopsAtTheCap() {
+  void pausesAreShortWhileTheServiceIsYoungThenATenthOfItsWaitUpToTheCap() {
     ProbePacer.Backoff b = new ProbePacer.Backoff();
-    List<Long> pauses = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      pauses.add(b.next());
-    }
-    assertEquals(ProbePacer.FIRST_MS, pauses.get(0));
-    assertEquals(Math.round(ProbePacer.FIRST_MS * ProbePacer.FACTOR), pauses.get(1));
-    for (int i = 1; i < pauses.size(); i++) {
-      assertTrue(pauses.get(i) >= pauses.get(i - 1), pauses.toString());
-      assertTrue(pauses.get(i) <= ProbePacer.MAX_MS, pauses.toString());
-    }
-    assertEquals(ProbePacer.MAX_MS, pauses.get(19));
-    // A service that is ready 1.5 s after its start is probed at least 6 times by then, so it is
-    // seen within one short pause, while a slow one costs about one probe a second.
+    assertEquals(ProbePacer.FIRST_MS, b.next(0));
+    assertEquals(ProbePacer.FIRST_MS, b.next(900));
+    assertEquals(150, b.next(1_500));
+    assertEquals(300, b.next(3_000));
+    assertEquals(ProbePacer.MAX_MS, b.next(60_000));
+    // A service ready 1.5 s after its start (probes taking 100 ms each) is probed about 8 times by
+    // then and seen within 0.25 s; one that takes a minute costs about one probe a second.
     long t = 0;
     int probes = 0;
+    long gap = 0;
     ProbePacer.Backoff fresh = new ProbePacer.Backoff();
     while (t < 1_500) {
-      t += fresh.next();
+      gap = fresh.next(t) + 100;
+      t += gap;
       probes++;
     }
-    assertTrue(probes >= 6, "probes in the first 1.5 s: " + probes);
+    assertTrue(probes >= 6 && probes <= 10, "probes in the first 1.5 s: " + probes);
+    assertTrue(gap <= 250, "the gap around 1.5 s: " + gap);
+    int late = 0;
+    for (t = 10_000; t < 70_000; t += fresh.next(t) + 100) {
+      late++;
+    }
+    assertTrue(late <= 60, "probes in a minute of a slow service: " + late);
+    // After a change, one short pause, then back in proportion.
     b.reset();
-    assertEquals(ProbePacer.FIRST_MS, b.next());
+    assertEquals(ProbePacer.FIRST_MS, b.next(60_000));
+    assertEquals(ProbePacer.MAX_MS, b.next(60_000));
   }
 
   @Test

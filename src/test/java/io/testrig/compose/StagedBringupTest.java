@@ -94,7 +94,7 @@ class StagedBringupTest {
 
   @Test
   void healthcheckExecsArePacedFromTheFirstPauseUpToTheLongest() throws IOException {
-    fake.service("db").healthcheck(ms(1500));
+    fake.service("db").healthcheck(ms(2500));
     Map<String, ServiceStatus> s = up(rig("10s", ""));
     assertEquals(State.READY, s.get("db").state());
     assertEquals("healthcheck", s.get("db").how());
