@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The resolved compose model, as {@code docker compose config --format json} prints it with every
@@ -80,17 +81,7 @@ final class ComposeModel {
 
   /** Services some other enabled service waits on with {@code service_completed_successfully}. */
   Set<String> oneShot(List<String> enabled) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String s : enabled) {
-      dependsOn(s)
-          .forEach(
-              (dep, cond) -> {
-                if ("service_completed_successfully".equals(cond)) {
-                  out.add(dep);
-                }
-              });
-    }
-    return out;
+    return dependencies(enabled, "service_completed_successfully"::equals);
   }
 
   /**
@@ -98,12 +89,17 @@ final class ComposeModel {
    * {@code service_completed_successfully}); the others only matter once everything is up.
    */
   Set<String> waitedOn(List<String> enabled) {
+    return dependencies(enabled, cond -> !"service_started".equals(cond));
+  }
+
+  /** The dependencies of the enabled services whose depends_on condition passes {@code when}. */
+  private Set<String> dependencies(List<String> enabled, Predicate<String> when) {
     Set<String> out = new LinkedHashSet<>();
     for (String s : enabled) {
       dependsOn(s)
           .forEach(
               (dep, cond) -> {
-                if (!"service_started".equals(cond)) {
+                if (when.test(cond)) {
                   out.add(dep);
                 }
               });

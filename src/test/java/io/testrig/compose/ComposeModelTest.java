@@ -35,6 +35,8 @@ class ComposeModelTest {
         Map.of("migrate", "service_completed_successfully", "db", "service_started"),
         m.dependsOn("api"));
     assertEquals(Set.of("migrate"), m.oneShot(m.enabledServices(List.of())));
+    // db: migrate waits for it healthy (api's service_started alone would not count); api: nobody.
+    assertEquals(Set.of("db", "migrate"), m.waitedOn(m.enabledServices(List.of())));
     assertTrue(m.hasBuild("api"));
     assertEquals("postgres:16", m.image("db"));
     assertEquals(List.of("p_default"), m.networkNames());
