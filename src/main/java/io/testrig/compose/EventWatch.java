@@ -4,6 +4,7 @@ import io.testrig.backend.Backend;
 import io.testrig.backend.ContainerEvent;
 import io.testrig.backend.LabelFilter;
 import io.testrig.backend.Subscription;
+import io.testrig.core.Background;
 import io.testrig.engine.Labels;
 import java.util.Collection;
 import java.util.Map;
@@ -99,20 +100,7 @@ final class EventWatch implements AutoCloseable {
    * first use) overlaps what comes before the first start, {@code up --no-start} (issue 11).
    */
   static CompletableFuture<EventWatch> opening(Backend backend, String project) {
-    CompletableFuture<EventWatch> f = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                f.complete(new EventWatch(backend, project));
-              } catch (RuntimeException | Error e) {
-                f.completeExceptionally(e);
-              }
-            },
-            "events-" + project);
-    t.setDaemon(true);
-    t.start();
-    return f;
+    return Background.start("events-" + project, () -> new EventWatch(backend, project));
   }
 
   /** The watch {@link #opening} subscribed, or the subscription's own failure. */
