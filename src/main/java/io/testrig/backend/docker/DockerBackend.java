@@ -63,7 +63,10 @@ public final class DockerBackend implements Backend {
 
   // ---------------------------------------------------------------- requests
 
-  /** One request whose body is not needed; engine errors become neutral exceptions. */
+  /**
+   * One request whose body is not needed; engine errors become neutral exceptions. Like {@link
+   * #json}, it also works on an interrupted thread ({@link EngineHttp#uninterrupted}).
+   */
   private void call(String method, String path) {
     call(method, path, null);
   }
@@ -71,7 +74,11 @@ public final class DockerBackend implements Backend {
   /** Like {@link #call(String, String)}; {@code notModified} is the message for a 304. */
   private void call(String method, String path, String notModified) {
     try {
-      http.call(method, path).check(notModified).discard();
+      EngineHttp.uninterrupted(
+          () -> {
+            http.call(method, path).check(notModified).discard();
+            return null;
+          });
     } catch (IOException e) {
       throw broken(method, path, e);
     }
@@ -80,7 +87,7 @@ public final class DockerBackend implements Backend {
   /** One request answered with JSON. */
   private JsonNode json(String method, String path, EngineHttp.Body body) {
     try {
-      return http.call(method, path, body).check().json();
+      return EngineHttp.uninterrupted(() -> http.call(method, path, body).check().json());
     } catch (IOException e) {
       throw broken(method, path, e);
     }

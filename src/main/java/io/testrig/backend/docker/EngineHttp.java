@@ -105,6 +105,31 @@ final class EngineHttp {
     }
   }
 
+  /** One request with its whole answer read, for {@link #uninterrupted}. */
+  @FunctionalInterface
+  interface Io<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code io} with the calling thread's interrupt flag cleared, and sets it again after. A
+   * unix socket is an NIO channel, which closes itself when used on an interrupted thread
+   * (ClosedByInterruptException, java.nio.channels.InterruptibleChannel), and the teardown after a
+   * SIGINT runs on threads the signal interrupted: without this, every removal failed at once and
+   * left the stack's network behind (SignalsIT). An interrupt that arrives during the request still
+   * ends it.
+   */
+  static <T> T uninterrupted(Io<T> io) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return io.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** Sends one request on a new connection; the response's headers have been read. */
   EngineResponse send(String method, String pathAndQuery, Body body) throws IOException {
     return exchange(open(), method, pathAndQuery, body);

@@ -228,6 +228,30 @@ class EngineClientTest {
   }
 
   @Test
+  void requestsWorkOnAnInterruptedThreadAndLeaveItInterrupted() throws IOException {
+    // The teardown after SIGINT runs on interrupted threads; a unix socket channel would close
+    // itself at once there (ClosedByInterruptException), leaving the network behind.
+    connect(
+        "1.41",
+        (r, out) -> {
+          if (r.target().startsWith("/v1.41/containers/json")) {
+            json(out, 200, "[]");
+          } else {
+            empty(out, 204);
+          }
+        });
+    Thread.currentThread().interrupt();
+    try {
+      assertEquals(List.of(), backend.listContainers(LabelFilter.of("k", null)));
+      backend.removeNetwork("n");
+      assertTrue(Thread.currentThread().isInterrupted(), "the flag is kept for the caller");
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals(1, server.requests("/v1.41/networks/n").size());
+  }
+
+  @Test
   void imageExistsIsInspectByNameWithTheReferenceInThePath() throws IOException {
     connect(
         "1.41",
