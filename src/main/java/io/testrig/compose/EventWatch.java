@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -105,17 +104,7 @@ final class EventWatch implements AutoCloseable {
 
   /** The watch {@link #opening} subscribed, or the subscription's own failure. */
   static EventWatch opened(CompletableFuture<EventWatch> f) throws InterruptedException {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return Background.await(f);
   }
 
   /** Closes the stream once; later calls do nothing. */

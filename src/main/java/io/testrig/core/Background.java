@@ -2,6 +2,7 @@ package io.testrig.core;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -36,13 +37,27 @@ public final class Background {
     try {
       return work.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      throw unwrapped(e.getCause(), e);
     }
+  }
+
+  /** As {@link #join}, but the wait ends when the calling thread is interrupted. */
+  public static <T> T await(CompletableFuture<T> work) throws InterruptedException {
+    try {
+      return work.get();
+    } catch (ExecutionException e) {
+      throw unwrapped(e.getCause(), new IllegalStateException(e.getCause()));
+    }
+  }
+
+  /** The work's own unchecked failure, or {@code otherwise} for a checked one. */
+  private static RuntimeException unwrapped(Throwable cause, RuntimeException otherwise) {
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return otherwise;
   }
 }
