@@ -93,6 +93,103 @@ class LauncherIT {
         "the command's archive maps the classes the base lacks");
   }
 
+  /** "size.mtime.inode" of a file, as the launcher keys its archives (stat -L -c %s.%Y.%i). */
+  private static String id(Path file) throws Exception {
+    java.util.Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ino");
+    return a.get("size")
+        + "."
+        + ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(TimeUnit.SECONDS)
+        + "."
+        + a.get("ino");
+  }
+
+  private static List<String> names(Path cache, String suffix) throws Exception {
+    try (var s = Files.list(cache)) {
+      return s.map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(suffix))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /**
+   * The archives are named by the jar and by the libjvm behind java, found through a symbolic link
+   * to it; a changed jar (here its mtime, as a rebuild changes it) gets new archives, which the JVM
+   * maps (-Xshare:on fails on an archive of another jar).
+   */
+  @Test
+  void theArchivesAreKeyedByTheJarAndTheLibjvmBehindALinkedJava() throws Exception {
+    Path jar = Files.copy(Path.of("target/testrig.jar"), dir.resolve("testrig.jar"));
+    Path realJava = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+    Path libjvm = realJava.getParent().resolveSibling("lib/server/libjvm.so");
+    Path linked = Files.createSymbolicLink(dir.resolve("java"), realJava);
+    Path home = Files.createDirectories(dir.resolve("xdg"));
+    Path cache = home.resolve("testrig");
+    java.util.Map<String, String> env =
+        java.util.Map.of(
+            "XDG_CACHE_HOME", home.toString(),
+            "TESTRIG_JAR", jar.toString(),
+            "TESTRIG_JAVA", linked.toString());
+    launch(env, "--version");
+    launch(env, "--version");
+    String jarkey = id(jar) + "_" + id(libjvm);
+    assertEquals(List.of(jarkey + "-base.jsa"), names(cache, "-base.jsa"));
+    String base = id(cache.resolve(jarkey + "-base.jsa"));
+    assertEquals(List.of(jarkey + "_" + base + "-other.jsa"), names(cache, "-other.jsa"));
+
+    Files.setLastModifiedTime(
+        jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 3_600_000));
+    launch(env, "--version");
+    launch(env, "--version");
+    assertEquals(2, archives(cache, "-base.jsa"), "a base for the changed jar");
+    assertEquals(2, archives(cache, "-other.jsa"), "an archive for the changed jar");
+    String changed = id(jar) + "_";
+    assertTrue(names(cache, "-other.jsa").stream().anyMatch(n -> n.startsWith(changed)));
+    java.util.Map<String, String> strict = new java.util.HashMap<>(env);
+    strict.put("TESTRIG_JAVA_OPTS", "-Xshare:on");
+    assertTrue(launch(strict, "--version").startsWith("testrig "));
+  }
+
+  /** TESTRIG_CDS_BASE: the command's archive is layered on that base and named by it too. */
+  @Test
+  void aGivenBaseArchiveIsUsedAndKeysTheCommandsArchive() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("xdg"));
+    Path cache = home.resolve("testrig");
+    launch(java.util.Map.of("XDG_CACHE_HOME", home.toString()), "--version");
+    Path base = Files.copy(cache.resolve(names(cache, "-base.jsa").get(0)), dir.resolve("b.jsa"));
+    Path home2 = Files.createDirectories(dir.resolve("xdg2"));
+    java.util.Map<String, String> env =
+        java.util.Map.of("XDG_CACHE_HOME", home2.toString(), "TESTRIG_CDS_BASE", base.toString());
+    launch(env, "validate", "--help");
+    launch(env, "validate", "--help");
+    Path cache2 = home2.resolve("testrig");
+    assertEquals(0, archives(cache2, "-base.jsa"), "no base of its own");
+    List<String> made = names(cache2, "-validate.jsa");
+    assertEquals(1, made.size(), made.toString());
+    assertTrue(made.get(0).endsWith("_" + id(base) + "-validate.jsa"), made.toString());
+    java.util.Map<String, String> strict = new java.util.HashMap<>(env);
+    strict.put("TESTRIG_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
+    String mapped = launch(strict, "validate", "--help");
+    assertTrue(
+        mapped.contains("picocli.CommandLine source: shared objects file\n"), "from the base");
+    assertTrue(mapped.contains("source: shared objects file (top)"), "from the command's archive");
+  }
+
+  /** A linked bin directory: bin/.. is the checkout, as the kernel resolves it. */
+  @Test
+  void aLauncherInALinkedDirectoryRunsTheCheckoutsJar() throws Exception {
+    Path bin = Files.createSymbolicLink(dir.resolve("tbin"), Path.of("bin").toAbsolutePath());
+    ProcessBuilder pb =
+        new ProcessBuilder(bin.resolve("testrig").toString(), "--version").directory(dir.toFile());
+    pb.environment().remove("TESTRIG_JAR");
+    pb.environment().put("TESTRIG_CDS", "0");
+    Process p = pb.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.startsWith("testrig "), out);
+  }
+
   /**
    * A JVM that cannot make the static base still gets a dynamic archive (on the JDK's default
    * base), and the launcher does not try the base again on every run: each try costs seconds.
