@@ -190,6 +190,70 @@ class LauncherIT {
     assertTrue(out.startsWith("testrig "), out);
   }
 
+  /** The JVM's CompileThresholdScaling that bin/testrig gives a command (-XX:+PrintFlagsFinal). */
+  private double scaling(String... args) throws Exception {
+    String out =
+        launch(
+            java.util.Map.of("TESTRIG_CDS", "0", "TESTRIG_JAVA_OPTS", "-XX:+PrintFlagsFinal"),
+            args);
+    var m =
+        java.util.regex.Pattern.compile("CompileThresholdScaling\\s+=\\s+([0-9.]+)").matcher(out);
+    assertTrue(m.find(), out);
+    return Double.parseDouble(m.group(1));
+  }
+
+  /**
+   * Commands that mostly wait on the engine compile their methods later (C1 thresholds x10); those
+   * that compute for longer (render, certs, run) keep the JVM's thresholds. The figures are in
+   * bin/testrig's comment.
+   */
+  @Test
+  void theCompileThresholdsFollowTheCommand() throws Exception {
+    assertEquals(10.0, scaling("--version"));
+    assertEquals(10.0, scaling("validate", "--help"));
+    assertEquals(10.0, scaling("--stacktrace", "down", "--help"));
+    assertEquals(1.0, scaling("render", "--help"));
+    assertEquals(1.0, scaling("certs", "--help"));
+    assertEquals(1.0, scaling("--stacktrace", "run", "--help"));
+  }
+
+  /** docker/testrig picks the same thresholds: its java here is a script printing its arguments. */
+  @Test
+  void theImageLauncherPicksTheSameCompileThresholds() throws Exception {
+    Path javaHome = Files.createDirectories(dir.resolve("jdk/bin")).getParent();
+    Path echo = javaHome.resolve("bin/java");
+    Files.writeString(echo, "#!/bin/sh\necho \"$@\"\n");
+    Files.setPosixFilePermissions(
+        echo, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    java.util.function.Function<List<String>, String> args =
+        a -> {
+          try {
+            List<String> cmd = new java.util.ArrayList<>();
+            cmd.add(Path.of("docker/testrig").toAbsolutePath().toString());
+            cmd.addAll(a);
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+            pb.environment().put("JAVA_HOME", javaHome.toString());
+            pb.environment().remove("TESTRIG_JAVA_OPTS");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            return out;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    String flag = "-XX:CompileThresholdScaling=10 ";
+    assertTrue(args.apply(List.of("up", "-f", "x.yml")).contains(flag));
+    assertTrue(args.apply(List.of("--stacktrace", "down")).contains(flag));
+    assertTrue(args.apply(List.of("--version")).contains(flag));
+    String render = args.apply(List.of("render", "-f", "x.yml"));
+    assertTrue(!render.contains("CompileThresholdScaling"), render);
+    assertTrue(render.endsWith("-jar /opt/testrig/testrig.jar render -f x.yml\n"), render);
+    assertTrue(!args.apply(List.of("--stacktrace", "run")).contains("CompileThresholdScaling"));
+    assertTrue(!args.apply(List.of("certs")).contains("CompileThresholdScaling"));
+  }
+
   /**
    * A JVM that cannot make the static base still gets a dynamic archive (on the JDK's default
    * base), and the launcher does not try the base again on every run: each try costs seconds.
