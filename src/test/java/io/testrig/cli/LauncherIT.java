@@ -75,6 +75,14 @@ class LauncherIT {
     launch(env, "--version");
     assertEquals(0, archives(cache, ".tmp"), "adopted by the next run");
     assertEquals(1, archives(cache, "-other.jsa"));
+    // The dump of a concurrent first run whose writer is gone, when the archive exists: removed.
+    Process gone = new ProcessBuilder("true").start();
+    assertEquals(0, gone.waitFor());
+    String arch = names(cache, "-other.jsa").get(0);
+    Files.writeString(cache.resolve(arch + "." + gone.pid() + ".tmp"), "x");
+    launch(env, "--version");
+    assertEquals(0, archives(cache, ".tmp"), "a second dump of the same archive");
+    assertEquals(1, archives(cache, "-other.jsa"));
     java.util.Map<String, String> strict = new java.util.HashMap<>(env);
     strict.put("TESTRIG_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info");
     String mapped = launch(strict, "--version");
