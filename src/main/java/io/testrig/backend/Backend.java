@@ -75,13 +75,6 @@ public interface Backend extends AutoCloseable {
 
   void removeNetwork(String id);
 
-  /**
-   * Detaches a container from a network at once, whatever the container's state (the engine's
-   * forced disconnect); {@link BackendException.NotFound} when the container is gone, another
-   * {@link BackendException} when it is not attached to that network (or the network is gone).
-   */
-  void disconnectNetwork(String networkId, String containerId);
-
   List<Resource> listVolumes(LabelFilter filter);
 
   /** {@link BackendException.Conflict} when a container still uses it. */

@@ -4,25 +4,20 @@ import io.testrig.backend.Backend;
 import io.testrig.backend.BackendException;
 import io.testrig.backend.LabelFilter;
 import io.testrig.backend.Resource;
-import io.testrig.core.Background;
 import io.testrig.core.Parallel;
 import io.testrig.core.Text;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Removes labelled containers (killed, anonymous volumes included) and networks, then named
+ * Removes labelled containers (killed, anonymous volumes included), then networks, then named
  * volumes, through the engine API rather than {@code docker compose down}: no compose process to
- * start, every container and network (then volume) removed in parallel on {@link Parallel}'s
+ * start, every container (then network, then volume) removed in parallel on {@link Parallel}'s
  * threads, and a killed compose project is handled the same as a live one. Removal is idempotent:
  * something already gone counts as removed.
  */
@@ -90,74 +85,10 @@ public final class Reaper {
       byKind.add(new ArrayList<>(unique.values()));
     }
     List<String> kept = new ArrayList<>();
-    List<List<String>> removed =
-        graceful
-            ? List.of(
-                removeContainers(client, byKind.get(0), true, kept),
-                removeNetworks(client, byKind.get(1), kept))
-            : removeDetached(client, byKind.get(0), byKind.get(1), kept);
+    List<String> removedContainers = removeContainers(client, byKind.get(0), graceful, kept);
+    List<String> removedNetworks = removeNetworks(client, byKind.get(1), kept);
     List<String> removedVolumes = removeVolumes(client, byKind.get(2), kept);
-    return new Removed(removed.get(0), removed.get(1), removedVolumes, kept);
-  }
-
-  /**
-   * Kills and removes the containers while their networks go: each container is first detached from
-   * the selected networks it is on (the engine's forced disconnect), and the networks are removed
-   * once every container was detached, alongside the containers' kill and removal instead of after
-   * it. Removing a bridge network is slow on its own (its iptables rules and the bridge device:
-   * about 0.25 s of dockerd 20.10 here, longer than killing and removing a container), so one
-   * service's teardown took the sum of both. The same requests sent by hand for one service, six
-   * alternating runs each: 0.65 s one after the other, 0.43 s detach first and then both together,
-   * the detach itself 0.08-0.20 s (issue 11). A container whose detach failed still goes; its
-   * network's removal then waits for that ({@link #removeNetwork}). The containers' removed names
-   * first, then the networks'.
-   */
-  private static List<List<String>> removeDetached(
-      Backend client, List<Resource> containers, List<Resource> networks, List<String> kept) {
-    Set<String> networkIds = new HashSet<>();
-    networks.forEach(n -> networkIds.add(n.id()));
-    AtomicInteger toDetach = new AtomicInteger(containers.size());
-    CompletableFuture<Void> detached = new CompletableFuture<>();
-    if (containers.isEmpty()) {
-      detached.complete(null);
-    }
-    // join(), not get(): teardown finishes what it started, an interrupt is kept for the caller.
-    CompletableFuture<List<String>> removingNetworks =
-        Background.start(
-            "testrig-networks",
-            () -> {
-              detached.join();
-              return removeNetworks(client, networks, kept);
-            });
-    List<String> removedContainers =
-        names(
-            Parallel.map(
-                containers,
-                c -> {
-                  try {
-                    detach(client, c, networkIds);
-                  } finally {
-                    if (toDetach.decrementAndGet() == 0) {
-                      detached.complete(null);
-                    }
-                  }
-                  return removeContainer(client, c, false, kept);
-                }));
-    return List.of(removedContainers, Background.join(removingNetworks));
-  }
-
-  /** Detaches {@code c} from those of its networks that are being removed; failures are left. */
-  private static void detach(Backend client, Resource c, Set<String> networkIds) {
-    for (String n : c.networks()) {
-      if (networkIds.contains(n)) {
-        try {
-          client.disconnectNetwork(n, c.id());
-        } catch (RuntimeException e) {
-          // Gone already, or not attached after all: nothing to detach. Anything else is the
-          // network removal's to meet: it retries while the container is being removed.
-        }
-      }
-    }
+    return new Removed(removedContainers, removedNetworks, removedVolumes, kept);
   }
 
   /**

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -162,9 +161,6 @@ public final class FakeBackend implements Backend {
     boolean healthy;
     final List<Long> execNanos = new CopyOnWriteArrayList<>();
 
-    /** The ids of the networks it is attached to (compose's default network, or as a test says). */
-    final Set<String> networks = ConcurrentHashMap.newKeySet();
-
     Container(String id, String name, Map<String, String> labels, Service script) {
       this.id = id;
       this.name = name;
@@ -204,10 +200,6 @@ public final class FakeBackend implements Backend {
   private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Long> startReturns = new ConcurrentHashMap<>();
   private final Map<String, Integer> networkBusy = new ConcurrentHashMap<>();
-  private final Map<String, Long> removeReturns = new ConcurrentHashMap<>();
-  private final Map<String, Long> networkRemovals = new ConcurrentHashMap<>();
-  private volatile Duration removeTakes = Duration.ZERO;
-  private volatile boolean disconnectFails;
   private final ScheduledExecutorService clock =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -269,14 +261,6 @@ public final class FakeBackend implements Backend {
     networks.put(name, new Resource("n-" + name, name, labels));
   }
 
-  /**
-   * Attaches the container to the network named {@code network}: while it is attached, the
-   * network's removal fails with "has active endpoints", as the engine's does.
-   */
-  public void attach(Container c, String network) {
-    c.networks.add("n-" + network);
-  }
-
   public void addVolume(String name, Map<String, String> labels, boolean inUse) {
     volumes.put(name, new Resource(name, name, labels));
     if (inUse) {
@@ -298,26 +282,6 @@ public final class FakeBackend implements Backend {
 
   public List<Resource> networks() {
     return List.copyOf(networks.values());
-  }
-
-  /** Every container removal takes {@code d} (the engine killing and removing it). */
-  public void removeTakes(Duration d) {
-    removeTakes = d;
-  }
-
-  /** Every disconnect fails as the engine's does for a container that is not attached. */
-  public void disconnectFails() {
-    disconnectFails = true;
-  }
-
-  /** When the removal of the container named {@code name} returned, in System.nanoTime. */
-  public long removeReturned(String name) {
-    return removeReturns.getOrDefault(name, Long.MAX_VALUE);
-  }
-
-  /** When the network {@code id} was removed, in System.nanoTime (Long.MAX_VALUE: never). */
-  public long networkRemoved(String id) {
-    return networkRemovals.getOrDefault(id, Long.MAX_VALUE);
   }
 
   public List<Resource> volumes() {
@@ -366,7 +330,7 @@ public final class FakeBackend implements Backend {
     List<Resource> out = new ArrayList<>();
     for (Container c : containers.values()) {
       if (matches(filter, c.labels)) {
-        out.add(new Resource(c.id, c.name, c.labels, List.copyOf(c.networks)));
+        out.add(new Resource(c.id, c.name, c.labels));
       }
     }
     return out;
@@ -484,13 +448,7 @@ public final class FakeBackend implements Backend {
   public void removeContainer(String id) {
     Container c = container(id);
     calls.add("remove " + c.name);
-    try {
-      Thread.sleep(removeTakes.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     containers.remove(c.id);
-    removeReturns.put(c.name, System.nanoTime());
   }
 
   @Override
@@ -574,27 +532,15 @@ public final class FakeBackend implements Backend {
   @Override
   public void removeNetwork(String id) {
     calls.add("remove network " + id);
-    boolean attached = containers.values().stream().anyMatch(c -> c.networks.contains(id));
-    if (networkBusy.merge(id, -1, Integer::sum) >= 0 || attached) {
+    if (networkBusy.merge(id, -1, Integer::sum) >= 0) {
       throw new BackendException(
           "Status 403: error while removing network: network " + id + " has active endpoints",
           null);
     }
     if (networks.values().removeIf(n -> n.id().equals(id))) {
-      networkRemovals.put(id, System.nanoTime());
       return;
     }
     throw new BackendException.NotFound("network " + id + " not found", null);
-  }
-
-  @Override
-  public void disconnectNetwork(String networkId, String containerId) {
-    Container c = container(containerId);
-    calls.add("disconnect " + c.name + " " + networkId);
-    if (disconnectFails || !c.networks.remove(networkId)) {
-      throw new BackendException(
-          "container " + c.id + " is not connected to the network " + networkId, null);
-    }
   }
 
   @Override
@@ -704,7 +650,6 @@ public final class FakeBackend implements Backend {
           String name = project.name() + "-" + s.name + "-" + i;
           synchronized (FakeBackend.this) {
             Container c = new Container("c" + (++nextId), name, labels, s);
-            c.networks.add("n-" + project.name() + "_default");
             containers.put(c.id, c);
           }
         }

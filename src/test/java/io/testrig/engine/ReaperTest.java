@@ -25,10 +25,10 @@ class ReaperTest {
   }
 
   @Test
-  void removesContainersAndNetworksThenVolumesOfTheLabelOnly() {
-    fake.attach(fake.addContainer("a-db-1", run("a")), "a_default");
-    fake.attach(fake.addContainer("a-api-1", run("a")), "a_default");
-    fake.attach(fake.addContainer("b-db-1", run("b")), "b_default");
+  void removesContainersThenNetworksThenVolumesOfTheLabelOnly() {
+    fake.addContainer("a-db-1", run("a"));
+    fake.addContainer("a-api-1", run("a"));
+    fake.addContainer("b-db-1", run("b"));
     fake.addNetwork("a_default", run("a"));
     fake.addNetwork("b_default", run("b"));
     fake.addVolume("a_data", run("a"), false);
@@ -43,53 +43,11 @@ class ReaperTest {
         List.of("b-db-1"), fake.containers().stream().map(FakeBackend.Container::name).toList());
     assertEquals(List.of("b_default"), fake.networks().stream().map(Resource::name).toList());
     List<String> calls = fake.calls();
-    int lastDetach =
-        Math.max(
-            calls.indexOf("disconnect a-db-1 n-a_default"),
-            calls.indexOf("disconnect a-api-1 n-a_default"));
     int lastContainer = Math.max(calls.indexOf("remove a-db-1"), calls.indexOf("remove a-api-1"));
-    assertTrue(lastDetach >= 0, calls.toString());
-    assertTrue(lastDetach < calls.indexOf("remove network n-a_default"), calls.toString());
-    assertEquals(
-        1, calls.stream().filter(c -> c.startsWith("remove network")).count(), calls::toString);
-    assertTrue(lastContainer < calls.indexOf("remove volume a_data"), calls.toString());
+    assertTrue(lastContainer < calls.indexOf("remove network n-a_default"), calls.toString());
     assertTrue(
         calls.indexOf("remove network n-a_default") < calls.indexOf("remove volume a_data"),
         calls.toString());
-  }
-
-  @Test
-  void aNetworkGoesWhileItsDetachedContainersAreStillBeingRemoved() {
-    fake.attach(fake.addContainer("a-db-1", run("a")), "a_default");
-    fake.attach(fake.addContainer("a-api-1", run("a")), "a_default");
-    fake.addNetwork("a_default", run("a"));
-    fake.removeTakes(Duration.ofMillis(500));
-
-    Reaper.Removed r = Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, false);
-
-    assertEquals(List.of("a_default"), r.networks());
-    assertEquals(List.of(), r.kept());
-    long removed = fake.networkRemoved("n-a_default");
-    assertTrue(removed < fake.removeReturned("a-db-1"), fake.calls().toString());
-    assertTrue(removed < fake.removeReturned("a-api-1"), fake.calls().toString());
-  }
-
-  @Test
-  void aContainerThatCouldNotBeDetachedLetsItsNetworkGoAfterItsRemoval() {
-    fake.attach(fake.addContainer("a-db-1", run("a")), "a_default");
-    fake.addNetwork("a_default", run("a"));
-    fake.removeTakes(Duration.ofMillis(300));
-    fake.disconnectFails();
-
-    Reaper.Removed r = Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, false);
-
-    assertEquals(List.of("a-db-1"), r.containers());
-    assertEquals(List.of("a_default"), r.networks());
-    assertEquals(List.of(), r.kept());
-    assertEquals(List.of(), fake.networks());
-    assertTrue(
-        fake.removeReturned("a-db-1") < fake.networkRemoved("n-a_default"),
-        fake.calls().toString());
   }
 
   @Test
@@ -108,16 +66,11 @@ class ReaperTest {
   }
 
   @Test
-  void gracefulStopsBeforeRemovingAndLeavesTheNetworkUntilTheContainersAreGone() {
+  void gracefulStopsBeforeRemoving() {
     FakeBackend.Container c = fake.addContainer("a-db-1", run("a"));
-    fake.attach(c, "a_default");
-    fake.addNetwork("a_default", run("a"));
     fake.startContainer(c.id());
     Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, true);
-    // A graceful stop keeps the container's network: its processes may still talk while they end.
-    assertEquals(
-        List.of("start a-db-1", "stop a-db-1", "remove a-db-1", "remove network n-a_default"),
-        fake.calls());
+    assertEquals(List.of("start a-db-1", "stop a-db-1", "remove a-db-1"), fake.calls());
     assertEquals("exited", c.status());
   }
 

@@ -68,20 +68,15 @@ public final class DockerBackend implements Backend {
    * #json}, it also works on an interrupted thread ({@link EngineHttp#uninterrupted}).
    */
   private void call(String method, String path) {
-    call(method, path, EngineHttp.Body.NONE, null);
+    call(method, path, null);
   }
 
   /** Like {@link #call(String, String)}; {@code notModified} is the message for a 304. */
   private void call(String method, String path, String notModified) {
-    call(method, path, EngineHttp.Body.NONE, notModified);
-  }
-
-  /** Like {@link #call(String, String, String)}, sending {@code body}. */
-  private void call(String method, String path, EngineHttp.Body body, String notModified) {
     try {
       EngineHttp.uninterrupted(
           () -> {
-            http.call(method, path, body).check(notModified).discard();
+            http.call(method, path).check(notModified).discard();
             return null;
           });
     } catch (IOException e) {
@@ -147,22 +142,9 @@ public final class DockerBackend implements Backend {
           new Resource(
               id,
               name.startsWith("/") ? name.substring(1) : name,
-              EngineJson.strings(c.get("Labels")),
-              networkIds(c)));
+              EngineJson.strings(c.get("Labels"))));
     }
     return out;
-  }
-
-  /** The ids of the networks a listed container is attached to (NetworkSettings.Networks). */
-  private static List<String> networkIds(JsonNode container) {
-    List<String> ids = new ArrayList<>();
-    JsonNode settings = container.get("NetworkSettings");
-    JsonNode nets = settings == null ? null : settings.get("Networks");
-    if (nets != null) {
-      nets.forEach(n -> ids.add(EngineJson.text(n, "NetworkID")));
-    }
-    ids.removeIf(id -> id == null || id.isEmpty());
-    return ids;
   }
 
   /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerInspect */
@@ -340,13 +322,6 @@ public final class DockerBackend implements Backend {
   @Override
   public void removeNetwork(String id) {
     call("DELETE", "/networks/" + seg(id));
-  }
-
-  /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/NetworkDisconnect */
-  @Override
-  public void disconnectNetwork(String networkId, String containerId) {
-    byte[] body = EngineJson.write(Map.of("Container", containerId, "Force", true));
-    call("POST", "/networks/" + seg(networkId) + "/disconnect", EngineHttp.Body.json(body), null);
   }
 
   /** https://docs.docker.com/reference/api/engine/version/v1.41/#operation/VolumeList */
