@@ -139,7 +139,9 @@ class StagedBringupTest {
   @Test
   void aServiceNobodyWaitsOnHoldsItsProbesWhileOtherContainersStart() throws IOException {
     fake.service("slow").startTakes(ms(600));
-    fake.service("leaf").healthcheck(ms(0));
+    // leaf's own start takes a moment too, so slow's start has begun by the time leaf's ended:
+    // both threads start at once, and leaf's first look could otherwise come before it.
+    fake.service("leaf").healthcheck(ms(0)).startTakes(ms(150));
     // A timeout shorter than the other start: holding neither looks nor times out.
     Map<String, ServiceStatus> s = up(rig("400ms", ""));
     assertEquals(State.READY, s.get("leaf").state(), s.get("leaf").toString());
