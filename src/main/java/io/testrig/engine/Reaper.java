@@ -15,9 +15,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Removes labelled containers (killed, anonymous volumes included), then networks, then named
- * volumes, through the engine API rather than {@code docker compose down}: no compose process to
- * start, every container (then network, then volume) removed in parallel on {@link Parallel}'s
+ * Removes labelled containers (stopped at once, anonymous volumes included), then networks, then
+ * named volumes, through the engine API rather than {@code docker compose down}: no compose process
+ * to start, every container (then network, then volume) removed in parallel on {@link Parallel}'s
  * threads, and a killed compose project is handled the same as a live one. Removal is idempotent:
  * something already gone counts as removed.
  */
@@ -124,9 +124,10 @@ public final class Reaper {
       Backend client, Resource c, boolean graceful, List<String> kept) {
     String name = c.name();
     try {
-      if (graceful) {
-        client.stopContainer(c.id(), Duration.ofSeconds(10));
-      }
+      // Stopped first, also when killed (no grace), as `compose down -t 0` does: removing a
+      // running container at once made dockerd 20.10 keep counting an endpoint on the network
+      // after 60 healthchecked containers went in parallel (see docs/troubleshooting.md).
+      client.stopContainer(c.id(), graceful ? Duration.ofSeconds(10) : Duration.ZERO);
       client.removeContainer(c.id());
     } catch (BackendException.NotFound e) {
       // Already gone: idempotent.

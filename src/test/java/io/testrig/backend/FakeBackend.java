@@ -429,7 +429,7 @@ public final class FakeBackend implements Backend {
 
   @Override
   public void stopContainer(String id, Duration grace) {
-    calls.add("stop " + container(id).name);
+    calls.add("stop " + container(id).name + (grace.isZero() ? " at once" : ""));
     exit(container(id), 143, false);
   }
 

@@ -75,6 +75,16 @@ class ReaperTest {
   }
 
   @Test
+  void aKilledContainerIsStoppedAtOnceBeforeItIsRemoved() {
+    // As `compose down -t 0`: removing running containers at once made dockerd 20.10 keep counting
+    // an endpoint on their network (docs/troubleshooting.md).
+    FakeBackend.Container c = fake.addContainer("a-db-1", run("a"));
+    fake.startContainer(c.id());
+    Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, false);
+    assertEquals(List.of("start a-db-1", "stop a-db-1 at once", "remove a-db-1"), fake.calls());
+  }
+
+  @Test
   void theSelectorDecidesPerResource() {
     fake.addContainer("old", Map.of(Labels.RUN_ID, "old", Labels.CI_JOB, "7"));
     fake.addContainer("new", Map.of(Labels.RUN_ID, "new", Labels.CI_JOB, "8"));
