@@ -43,11 +43,16 @@ class LabelsTest {
 
   @Test
   void aZombieOwnerIsGone() throws Exception {
-    // `sleep 0 &` exits at once; its parent then execs `sleep 3` and never reaps it: a zombie.
-    Process p = new ProcessBuilder("bash", "-c", "sleep 0 & echo $!; exec sleep 3").start();
+    // `sleep 1 &` outlives its parent's shell, which execs `sleep 10` at once and so never reaps
+    // it: a zombie from its exit on. (With `sleep 0 &` bash could reap the child itself before
+    // its exec, which made this test fail under load in a CI run.)
+    Process p = new ProcessBuilder("bash", "-c", "sleep 1 & echo $!; exec sleep 10").start();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       long zombie = Long.parseLong(r.readLine().strip());
-      Thread.sleep(300);
+      long deadline = System.nanoTime() + 8_000_000_000L;
+      while (!Labels.exited(zombie) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       assertTrue(ProcessHandle.of(zombie).map(ProcessHandle::isAlive).orElse(false));
       assertTrue(Labels.exited(zombie), "a zombie has exited");
       assertTrue(Labels.ownerGone(Labels.owner(ProcessHandle.of(zombie).orElseThrow())));
