@@ -23,30 +23,10 @@ REPS=${REPS:-7}
 ENGINE=${ENGINE:-1}
 TESTRIG=${TESTRIG:-$ROOT/bin/testrig}
 LOCK=/tmp/testrig-engine.lock
-[[ -f target/testrig.jar ]] || mvn -B -q -o -DskipTests package
-ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-P=bench-$ID-fixed
-WORK=$(mktemp -d)
-exec 9>>"$LOCK"
-cleanup() {
-  trap - EXIT
-  if [[ $ENGINE == 1 ]]; then
-    flock 9
-    docker compose -p "$P" -f "$WORK/compose.yml" down -v -t 0 >/dev/null 2>&1 || true
-    flock -u 9
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cat >"$WORK/compose.yml" <<'EOF'
-services:
-  svc:
-    image: debian:trixie-slim
-    command: ["sleep", "infinity"]
-EOF
-printf '%s\n' 'name: bench-fixed' 'stack:' '  files: [compose.yml]' >"$WORK/testrig.yml"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_engine_setup fixed compose.yml
+bench_one_service "$WORK" bench-fixed
 
 declare -A W C # key -> samples (ms)
 timed() { # key command...: wall and CPU of one run

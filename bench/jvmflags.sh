@@ -25,52 +25,13 @@ TESTRIG=${TESTRIG:-$ROOT/bin/testrig}
 LOCK=/tmp/testrig-engine.lock
 (($# >= 1)) || { echo "usage: $0 FLAGS... (\"\" for none)" >&2; exit 2; }
 SETS=("$@")
-[[ -f target/testrig.jar ]] || mvn -B -q -o -DskipTests package
-ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-P=bench-$ID-flags
-WORK=$(mktemp -d)
-exec 9>>"$LOCK"
-cleanup() {
-  trap - EXIT
-  if [[ $ENGINE == 1 ]]; then
-    flock 9
-    docker compose -p "$P" -f "$WORK/stack/compose.yml" down -v -t 0 >/dev/null 2>&1 || true
-    flock -u 9
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_engine_setup flags stack/compose.yml
 
-mkdir -p "$WORK/stack" "$WORK/render/t" "$WORK/certs"
-cat >"$WORK/stack/compose.yml" <<'EOF'
-services:
-  svc:
-    image: debian:trixie-slim
-    command: ["sleep", "infinity"]
-EOF
-printf '%s\n' 'name: bench-flags' 'stack:' '  files: [compose.yml]' >"$WORK/stack/testrig.yml"
-cat >"$WORK/render/testrig.yml" <<'EOF'
-values:
-  db: {name: shop, port: 5432, replicas: [a, b, c]}
-  monitoring: {enabled: true}
-templates:
-  - from: t
-EOF
-for i in $(seq 1 500); do
-  cat >"$WORK/render/t/svc$i.conf.j2" <<TPL
-# service $i
-[database]
-name = {{ db.name }}
-port = {{ db.port }}
-user = app$i
-password = {{ password.svc$((i % 50)).db }}
-shared = {{ password.shared }}
-token = {{ token.svc$((i % 50)) | b64encode }}
-{% for r in db.replicas %}replica{{ loop.index }} = {{ r }}.{{ db.name }}
-{% endfor %}{% if monitoring.enabled %}monitoring = on{% endif %}
-TPL
-done
+mkdir -p "$WORK/certs"
+bench_one_service "$WORK/stack" bench-flags
+bench_render_rig "$WORK/render" 500
 {
   printf '%s\n' 'certs:' '  ca: {key: ecdsa-p256}' '  issue:'
   for i in $(seq 0 9); do

@@ -21,28 +21,9 @@ N=${N:-500}
 RUNS=${RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/t"
-cat > "$work/testrig.yml" <<YML
-values:
-  db: {name: shop, port: 5432, replicas: [a, b, c]}
-  monitoring: {enabled: true}
-templates:
-  - from: t
-YML
-for i in $(seq 1 "$N"); do
-  cat > "$work/t/svc$i.conf.j2" <<TPL
-# service $i
-[database]
-name = {{ db.name }}
-port = {{ db.port }}
-user = app$i
-password = {{ password.svc$((i % 50)).db }}
-shared = {{ password.shared }}
-token = {{ token.svc$((i % 50)) | b64encode }}
-{% for r in db.replicas %}replica{{ loop.index }} = {{ r }}.{{ db.name }}
-{% endfor %}{% if monitoring.enabled %}monitoring = on{% endif %}
-TPL
-done
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_render_rig "$work" "$N"
 render() { # variant java-options...
   local v=$1
   shift
