@@ -70,7 +70,6 @@ if [[ $ENGINE == 1 ]]; then
 fi
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
 echo "bench/fixed.sh: medians of $REPS alternating runs; $(java -version 2>&1 | head -1), Docker $(docker version -f '{{.Server.Version}}'), $(nproc) cores, load average $LOAD0 at start, $LOAD1 at end"
 echo

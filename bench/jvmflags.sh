@@ -83,7 +83,6 @@ for ((r = 0; r < REPS; r++)); do
 done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
 echo "bench/jvmflags.sh: medians of $REPS rounds; $(java -version 2>&1 | head -1), $(nproc) cores, load average $LOAD0 at start, $LOAD1 at end"
 echo

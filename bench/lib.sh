@@ -63,3 +63,6 @@ token = {{ token.svc$((i % 50)) | b64encode }}
 TPL
   done
 }
+
+# med "SAMPLES": the median of space-separated numbers (the upper one of an even count).
+med() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
