@@ -25,7 +25,13 @@ public final class Parallel {
    * first exception a call threw is rethrown afterwards (an unchecked one as it is).
    */
   public static <T, R> List<R> map(List<T> items, Function<? super T, ? extends R> fn) {
-    int threads = Math.min(MAX_THREADS, items.size());
+    return map(items, fn, MAX_THREADS);
+  }
+
+  /** As {@link #map(List, Function)}, with at most {@code maxThreads} calls in flight. */
+  public static <T, R> List<R> map(
+      List<T> items, Function<? super T, ? extends R> fn, int maxThreads) {
+    int threads = Math.min(maxThreads, items.size());
     if (threads <= 1) {
       List<R> out = new ArrayList<>();
       items.forEach(i -> out.add(fn.apply(i)));

@@ -25,6 +25,15 @@ public final class Reaper {
   private static final long QUIET_POLL_MS = 250;
   static final long ENDPOINT_WAIT_MS = 30_000;
 
+  /**
+   * How many containers are stopped and removed at once: all of a stack's, as {@code compose down}
+   * does (a goroutine per container, pkg/compose/down.go), up to this many. With 16 at a time,
+   * dockerd 20.10 kept counting an endpoint on the network of 60 healthchecked containers in 4 of
+   * 18 teardowns, all at once in none of 18 (alternating, same dockerd, 2 cores; 5 of 34 and 0 of
+   * 30 with this round's other runs), at the same speed (docs/troubleshooting.md).
+   */
+  static final int CONTAINERS_AT_ONCE = 128;
+
   private Reaper() {}
 
   /** What was removed, by name; {@code kept} lists what could not be removed and why. */
@@ -116,7 +125,9 @@ public final class Reaper {
   /** Removes the selected containers in parallel; their names without the leading slash. */
   private static List<String> removeContainers(
       Backend client, List<Resource> selected, boolean graceful, List<String> kept) {
-    return names(Parallel.map(selected, c -> removeContainer(client, c, graceful, kept)));
+    return names(
+        Parallel.map(
+            selected, c -> removeContainer(client, c, graceful, kept), CONTAINERS_AT_ONCE));
   }
 
   /** Stops (graceful) or kills and removes one container; null when it had to be kept. */
@@ -149,11 +160,29 @@ public final class Reaper {
             n -> {
               RuntimeException failed = removeNetwork(client, n);
               if (failed != null) {
-                keep(kept, "network " + n.name() + ": " + Text.oneLine(failed));
+                keep(kept, keptNetwork(n.name(), failed));
                 return null;
               }
               return n.name();
             }));
+  }
+
+  /**
+   * What a network that could not be removed is reported as. Still "active endpoints" after {@link
+   * #ENDPOINT_WAIT_MS} is most likely dockerd 20.10 counting an endpoint of a container that is
+   * gone, which only a restart of dockerd clears: the line says so, with the next step
+   * (docs/troubleshooting.md, "has active endpoints").
+   */
+  static String keptNetwork(String name, RuntimeException failed) {
+    String line = "network " + name + ": " + Text.oneLine(failed);
+    if (!String.valueOf(failed.getMessage()).contains("active endpoints")) {
+      return line;
+    }
+    return line
+        + " (if `docker network inspect "
+        + name
+        + "` shows no container on it, dockerd lost count of its endpoints: restart dockerd,"
+        + " then remove it again; see docs/troubleshooting.md)";
   }
 
   /**

@@ -427,8 +427,16 @@ public final class FakeBackend implements Backend {
     }
   }
 
+  /** Runs inside every {@link #stopContainer} call, with the container's name, before it stops. */
+  public void onStop(Consumer<String> hook) {
+    stopHook = hook;
+  }
+
+  private volatile Consumer<String> stopHook = name -> {};
+
   @Override
   public void stopContainer(String id, Duration grace) {
+    stopHook.accept(container(id).name);
     calls.add("stop " + container(id).name + (grace.isZero() ? " at once" : ""));
     exit(container(id), 143, false);
   }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,25 @@ class ParallelTest {
               }
             });
     assertEquals(List.of(true, true, true), met);
+  }
+
+  @Test
+  void atMostTheGivenNumberOfCallsAreInFlight() {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    Parallel.map(
+        IntStream.range(0, 40).boxed().toList(),
+        i -> {
+          most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          return inFlight.decrementAndGet();
+        },
+        3);
+    assertTrue(most.get() <= 3, "most in flight: " + most.get());
   }
 
   @Test

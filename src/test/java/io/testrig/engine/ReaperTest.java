@@ -8,6 +8,9 @@ import io.testrig.backend.Resource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +85,49 @@ class ReaperTest {
     fake.startContainer(c.id());
     Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, false);
     assertEquals(List.of("start a-db-1", "stop a-db-1 at once", "remove a-db-1"), fake.calls());
+  }
+
+  @Test
+  void everyContainerOfABigStackIsStoppedAtOnceAsComposeDownDoes() throws Exception {
+    // Each stop waits until all 60 have begun: with fewer threads than containers the first ones
+    // time out instead.
+    int n = 60;
+    CountDownLatch allBegun = new CountDownLatch(n);
+    List<String> late = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < n; i++) {
+      fake.startContainer(fake.addContainer("a-s" + i + "-1", run("a")).id());
+    }
+    fake.onStop(
+        name -> {
+          allBegun.countDown();
+          try {
+            if (!allBegun.await(10, TimeUnit.SECONDS)) {
+              late.add(name);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    Reaper.Removed r = Reaper.remove(fake, Labels.RUN_ID, "a", l -> true, false);
+    assertEquals(List.of(), late);
+    assertEquals(n, r.containers().size());
+    assertEquals(List.of(), fake.containers());
+  }
+
+  @Test
+  void aNetworkStillCountingEndpointsIsReportedWithTheNextStep() {
+    String busy =
+        Reaper.keptNetwork(
+            "a_default",
+            new IllegalStateException(
+                "error while removing network: network a_default id 1f has active endpoints"));
+    assertTrue(busy.startsWith("network a_default: error while removing network"), busy);
+    assertTrue(busy.contains("docker network inspect a_default"), busy);
+    assertTrue(busy.contains("restart dockerd"), busy);
+    assertTrue(busy.contains("docs/troubleshooting.md"), busy);
+    assertEquals(
+        "network a_default: permission denied",
+        Reaper.keptNetwork("a_default", new IllegalStateException("permission denied")));
   }
 
   @Test
