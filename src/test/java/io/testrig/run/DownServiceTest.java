@@ -181,6 +181,59 @@ class DownServiceTest {
   }
 
   @Test
+  void namedStacksGoWhileTheRigIsStillBeingRead() throws Exception {
+    Rig rig = rig();
+    Path runDir = dir.resolve("run");
+    RunDir.resolve(rig, runDir);
+    CountDownLatch stopping = new CountDownLatch(1);
+    try (FakeBackend fake = new FakeBackend()) {
+      stack(fake, rig, "testrig-a");
+      fake.onStop(name -> stopping.countDown());
+      // The rig is read only once the removal has begun: waiting for it first would fail.
+      new DownService(new Redactor(), out)
+          .down(
+              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+              () -> {
+                try {
+                  assertTrue(stopping.await(5, TimeUnit.SECONDS), "removal began first");
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+                return rig;
+              },
+              List.of("testrig-a"),
+              runDir,
+              dir.resolve("artifacts"));
+      assertEquals(List.of(), fake.containers());
+    }
+    assertFalse(Files.exists(runDir), "the run directory is wiped");
+  }
+
+  @Test
+  void aRigThatCannotBeReadFailsANamedDownAfterItsStackIsGone() throws Exception {
+    try (FakeBackend fake = new FakeBackend()) {
+      fake.addContainer("testrig-x-db-1", Map.of(Labels.COMPOSE_PROJECT, "testrig-x"));
+      TestrigException e =
+          assertThrows(
+              TestrigException.class,
+              () ->
+                  new DownService(new Redactor(), out)
+                      .down(
+                          () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+                          () -> {
+                            throw TestrigException.badInput("testrig.yml:1: bad");
+                          },
+                          List.of("testrig-x"),
+                          null,
+                          dir.resolve("artifacts")));
+      assertEquals(ExitCode.BAD_INPUT, e.exitCode());
+      assertEquals("testrig.yml:1: bad", e.getMessage());
+      assertEquals(List.of(), fake.containers());
+    }
+    assertEquals("testrig-x: removed 1 containers, 0 networks, 0 volumes\n", sink.toString());
+  }
+
+  @Test
   void withProjectsAndARunDirectoryNoRigIsNeededAndTheRunDirectoryIsWiped() throws Exception {
     Rig rig = rig();
     Path runDir = dir.resolve("run");
