@@ -29,8 +29,8 @@ public final class Reaper {
    * How many containers are stopped and removed at once: all of a stack's, as {@code compose down}
    * does (a goroutine per container, pkg/compose/down.go), up to this many. With 16 at a time,
    * dockerd 20.10 kept counting an endpoint on the network of 60 healthchecked containers in 4 of
-   * 18 teardowns, all at once in none of 18 (alternating, same dockerd, 2 cores; 5 of 34 and 0 of
-   * 30 with this round's other runs), at the same speed (docs/troubleshooting.md).
+   * 18 teardowns, all at once in none of 18 (alternating, same dockerd, 2 cores), at the same
+   * speed; over all of this round's runs 5 of 34 against 1 of 37 (docs/troubleshooting.md).
    */
   static final int CONTAINERS_AT_ONCE = 128;
 
