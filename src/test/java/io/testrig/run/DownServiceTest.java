@@ -42,6 +42,22 @@ class DownServiceTest {
     return new RigLoader().load(file);
   }
 
+  /** The run directory {@code up} made for {@code rig}: {@code dir/run}. */
+  private Path renderedRunDir(Rig rig) {
+    Path runDir = dir.resolve("run");
+    RunDir.resolve(rig, runDir);
+    return runDir;
+  }
+
+  /** Waits (bounded) for {@code latch} inside a supplier; fails with {@code what} otherwise. */
+  private static void await(CountDownLatch latch, String what) {
+    try {
+      assertTrue(latch.await(5, TimeUnit.SECONDS), what);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void stack(FakeBackend fake, Rig rig, String project) {
     fake.addContainer(
         project + "-db-1",
@@ -61,8 +77,7 @@ class DownServiceTest {
   @Test
   void withoutProjectsRemovesEveryStackOfTheRigAndWipesItsRunDirectory() throws Exception {
     Rig rig = rig();
-    Path runDir = dir.resolve("run");
-    RunDir.resolve(rig, runDir); // what `up` rendered into
+    Path runDir = renderedRunDir(rig); // what `up` rendered into
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
       stack(fake, rig, "testrig-b");
@@ -91,8 +106,7 @@ class DownServiceTest {
   @Test
   void noStackRunningStillWipesTheSecrets() throws Exception {
     Rig rig = rig();
-    Path runDir = dir.resolve("run");
-    RunDir.resolve(rig, runDir);
+    Path runDir = renderedRunDir(rig);
     try (FakeBackend fake = new FakeBackend()) {
       new DownService(new Redactor(), out)
           .down(
@@ -134,8 +148,7 @@ class DownServiceTest {
   @Test
   void theRigIsReadWhileTheEngineConnectsAndTheEngineFailureStillWins() throws Exception {
     Rig rig = rig();
-    Path runDir = dir.resolve("run");
-    RunDir.resolve(rig, runDir);
+    Path runDir = renderedRunDir(rig);
     CountDownLatch read = new CountDownLatch(1);
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
@@ -144,11 +157,7 @@ class DownServiceTest {
       new DownService(new Redactor(), out)
           .down(
               () -> {
-                try {
-                  assertTrue(read.await(5, TimeUnit.SECONDS), "rig read during the connect");
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
+                await(read, "rig read during the connect");
                 return Engine.of(fake, "unix:///fake.sock", Map.of());
               },
               () -> {
@@ -183,8 +192,7 @@ class DownServiceTest {
   @Test
   void namedStacksGoWhileTheRigIsStillBeingRead() throws Exception {
     Rig rig = rig();
-    Path runDir = dir.resolve("run");
-    RunDir.resolve(rig, runDir);
+    Path runDir = renderedRunDir(rig);
     CountDownLatch stopping = new CountDownLatch(1);
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
@@ -194,11 +202,7 @@ class DownServiceTest {
           .down(
               () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
               () -> {
-                try {
-                  assertTrue(stopping.await(5, TimeUnit.SECONDS), "removal began first");
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
+                await(stopping, "removal began first");
                 return rig;
               },
               List.of("testrig-a"),
@@ -236,8 +240,7 @@ class DownServiceTest {
   @Test
   void withProjectsAndARunDirectoryNoRigIsNeededAndTheRunDirectoryIsWiped() throws Exception {
     Rig rig = rig();
-    Path runDir = dir.resolve("run");
-    RunDir.resolve(rig, runDir);
+    Path runDir = renderedRunDir(rig);
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
       new DownService(new Redactor(), out)
