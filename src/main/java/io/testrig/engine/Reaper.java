@@ -130,7 +130,7 @@ public final class Reaper {
             selected, c -> removeContainer(client, c, graceful, kept), CONTAINERS_AT_ONCE));
   }
 
-  /** Stops (graceful) or kills and removes one container; null when it had to be kept. */
+  /** Stops (with grace, or at once) and removes one container; null when it had to be kept. */
   private static String removeContainer(
       Backend client, Resource c, boolean graceful, List<String> kept) {
     String name = c.name();
@@ -167,6 +167,11 @@ public final class Reaper {
             }));
   }
 
+  /** The engine refused to remove a network because it still counts endpoints on it. */
+  private static boolean endpointsCounted(RuntimeException e) {
+    return String.valueOf(e.getMessage()).contains("active endpoints");
+  }
+
   /**
    * What a network that could not be removed is reported as. Still "active endpoints" after {@link
    * #ENDPOINT_WAIT_MS} is most likely dockerd 20.10 counting an endpoint of a container that is
@@ -175,7 +180,7 @@ public final class Reaper {
    */
   static String keptNetwork(String name, RuntimeException failed) {
     String line = "network " + name + ": " + Text.oneLine(failed);
-    if (!String.valueOf(failed.getMessage()).contains("active endpoints")) {
+    if (!endpointsCounted(failed)) {
       return line;
     }
     return line
@@ -201,8 +206,7 @@ public final class Reaper {
       } catch (BackendException.NotFound e) {
         return null; // Already gone: idempotent.
       } catch (RuntimeException e) {
-        if (!String.valueOf(e.getMessage()).contains("active endpoints")
-            || System.nanoTime() > deadline) {
+        if (!endpointsCounted(e) || System.nanoTime() > deadline) {
           return e;
         }
       }
