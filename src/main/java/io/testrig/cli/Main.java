@@ -32,11 +32,7 @@ public final class Main {
     // First: its thread works while picocli builds the model below.
     Warmup warmup = Warmup.start(args);
     CommandLine cl = commandLine(out, err, args);
-    cl.setExecutionStrategy(
-        parseResult -> {
-          warmup.await();
-          return new CommandLine.RunLast().execute(parseResult);
-        });
+    cl.setExecutionStrategy(new AfterWarmup(warmup));
     try {
       return cl.execute(args);
     } catch (StackOverflowError | OutOfMemoryError e) {
@@ -97,35 +93,77 @@ public final class Main {
     // After the subcommands: picocli hands writers and handlers only to those present.
     cl.setOut(new PrintWriter(new RedactingWriter(out, redactor), true));
     cl.setErr(new PrintWriter(new RedactingWriter(err, redactor), true));
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          PrintWriter e = commandLine.getErr();
-          ExitCode code;
-          if (ex instanceof TestrigException te) {
-            code = te.exitCode();
-            te.lines().forEach(line -> e.println("testrig: " + oneLine(line)));
-          } else {
-            code = ExitCode.INTERNAL;
-            e.println(
-                "testrig: internal error: "
-                    + oneLine(String.valueOf(ex))
-                    + " (rerun with --stacktrace and report it)");
-          }
-          if (root.stacktrace) {
-            ex.printStackTrace(e);
-          }
-          e.flush();
-          return code.code();
-        });
-    cl.setParameterExceptionHandler(
-        (ex, unmatched) -> {
-          PrintWriter e = ex.getCommandLine().getErr();
-          e.println("testrig: " + ex.getMessage());
-          e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-          e.flush();
-          return ExitCode.BAD_INPUT.code();
-        });
+    cl.setExecutionExceptionHandler(new ExecutionErrors(root));
+    cl.setParameterExceptionHandler(new ParameterErrors());
     return cl;
+  }
+
+  /*
+   * The three callbacks below are named classes, not lambdas, for class-data sharing: a lambda
+   * implementing a picocli interface makes the static dump (bin/testrig's base archive, the
+   * image's) link that interface, and picocli's interfaces are Java 5 class files, which a dump
+   * leaves out once linked ("Skipping picocli/CommandLine$IExecutionStrategy: Old class has been
+   * linked", -Xlog:cds), together with every class that implements them (RunLast, picocli's
+   * default handlers). Every command then read and verified those 8 classes from the jar (issue
+   * 11). https://docs.oracle.com/en/java/javase/17/vm/class-data-sharing.html
+   */
+
+  /** Runs the command once the warm-up has ended, so the two never initialise the same classes. */
+  private static final class AfterWarmup implements CommandLine.IExecutionStrategy {
+    private final Warmup warmup;
+
+    AfterWarmup(Warmup warmup) {
+      this.warmup = warmup;
+    }
+
+    @Override
+    public int execute(CommandLine.ParseResult parseResult) {
+      warmup.await();
+      return new CommandLine.RunLast().execute(parseResult);
+    }
+  }
+
+  /** A command's failure: one line per message, the exit code of the exception's kind. */
+  private static final class ExecutionErrors implements CommandLine.IExecutionExceptionHandler {
+    private final TestrigCommand root;
+
+    ExecutionErrors(TestrigCommand root) {
+      this.root = root;
+    }
+
+    @Override
+    public int handleExecutionException(
+        Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      PrintWriter e = commandLine.getErr();
+      ExitCode code;
+      if (ex instanceof TestrigException te) {
+        code = te.exitCode();
+        te.lines().forEach(line -> e.println("testrig: " + oneLine(line)));
+      } else {
+        code = ExitCode.INTERNAL;
+        e.println(
+            "testrig: internal error: "
+                + oneLine(String.valueOf(ex))
+                + " (rerun with --stacktrace and report it)");
+      }
+      if (root.stacktrace) {
+        ex.printStackTrace(e);
+      }
+      e.flush();
+      return code.code();
+    }
+  }
+
+  /** A usage error: its message and where to find help, exit 2. */
+  private static final class ParameterErrors implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] unmatched) {
+      PrintWriter e = ex.getCommandLine().getErr();
+      e.println("testrig: " + ex.getMessage());
+      e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      e.flush();
+      return ExitCode.BAD_INPUT.code();
+    }
   }
 
   private static final java.util.Set<String> VERSION = java.util.Set.of("-V", "--version");

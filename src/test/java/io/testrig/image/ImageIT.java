@@ -135,6 +135,13 @@ class ImageIT {
         r.stdout().contains("io.testrig.cli.Main source: shared objects file"),
         ImageSupport.tail(r.stdout()));
     assertTrue(r.stdout().contains("picocli.CommandLine source: shared objects file"));
+    // None from the jar: the image's static dump keeps picocli's callbacks' interfaces (Main).
+    assertEquals(
+        List.of(),
+        r.stdout()
+            .lines()
+            .filter(l -> l.contains("] picocli.") && !l.contains(" source: shared objects file"))
+            .toList());
   }
 
   @Test
