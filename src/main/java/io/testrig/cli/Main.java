@@ -21,6 +21,7 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(args, out, err);
+    ClassData.ended(code, System.getProperty(ClassData.OK), System.getProperty(ClassData.PARTIAL));
     CallCount.report(System.getenv(CallCount.ENV), err);
     out.flush();
     err.flush();

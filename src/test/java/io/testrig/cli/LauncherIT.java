@@ -36,6 +36,12 @@ class LauncherIT {
    * Runs bin/testrig with extra environment; stdout + "\n--stderr--\n" + stderr, exit 0 asserted.
    */
   private String launch(java.util.Map<String, String> env, String... args) throws Exception {
+    return launch(0, env, args);
+  }
+
+  /** As {@link #launch(java.util.Map, String...)}, with the exit code {@code exit} asserted. */
+  private String launch(int exit, java.util.Map<String, String> env, String... args)
+      throws Exception {
     java.util.List<String> cmd = new java.util.ArrayList<>();
     cmd.add(Path.of("bin/testrig").toAbsolutePath().toString());
     cmd.addAll(java.util.List.of(args));
@@ -48,7 +54,7 @@ class LauncherIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out + err);
+    assertEquals(exit, p.exitValue(), out + err);
     return out + "\n--stderr--\n" + err;
   }
 
@@ -108,6 +114,34 @@ class LauncherIT {
     assertTrue(
         mapped.contains("source: shared objects file (top)"),
         "the command's archive maps the classes the base lacks");
+  }
+
+  /**
+   * A run that failed early loaded its error path only: its dump is a partial archive, which later
+   * runs map until one goes the whole way and removes it; the run after that dumps the archive.
+   */
+  @Test
+  void aFailedRunsDumpIsAPartialArchiveUntilARunGoesTheWholeWay() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("xdg"));
+    java.util.Map<String, String> env = java.util.Map.of("XDG_CACHE_HOME", home.toString());
+    Path cache = home.resolve("testrig");
+    Files.writeString(dir.resolve("testrig.yml"), "name: x\n");
+    launch(2, env, "validate", "-f", "missing.yml");
+    assertEquals(1, archives(cache, ".tmp"), "the failed run's dump");
+    launch(2, env, "validate", "-f", "missing.yml");
+    assertEquals(0, archives(cache, ".tmp"));
+    assertEquals(1, archives(cache, "-validate.partial.jsa"), "adopted as partial");
+    assertEquals(0, archives(cache, "-validate.jsa"));
+    launch(2, env, "validate", "-f", "missing.yml");
+    assertEquals(0, archives(cache, ".tmp"), "a partial archive is mapped, not dumped again");
+    assertEquals(1, archives(cache, "-validate.partial.jsa"));
+    launch(env, "validate");
+    assertEquals(0, archives(cache, "-validate.partial.jsa"), "removed by the good run");
+    launch(env, "validate");
+    assertEquals(1, archives(cache, ".tmp.ok"), "the good run's dump is marked");
+    launch(env, "validate");
+    assertEquals(1, archives(cache, "-validate.jsa"), "and becomes the archive");
+    assertEquals(0, archives(cache, ".tmp") + archives(cache, ".ok"));
   }
 
   /** "size.mtime.inode" of a file, as the launcher keys its archives (stat -L -c %s.%Y.%i). */
