@@ -163,6 +163,68 @@ class StackIT {
     assertNothingLeft(engine, project);
   }
 
+  /**
+   * Issue 11's correctness check at size, on the engine: 30 services in three tiers, each of the
+   * second and third waiting on one of the tier before ({@code service_healthy}); a service of the
+   * first two tiers becomes healthy 1 s after its start (its healthcheck's own interval is 30 s, so
+   * testrig's probes find it). All are ready, and no container started before its dependency had
+   * been up for that second.
+   */
+  @Test
+  void thirtyServicesInThreeTiersAreAllReadyInDependencyOrder() throws Exception {
+    StringBuilder compose = new StringBuilder("services:\n");
+    for (int i = 1; i <= 30; i++) {
+      compose.append("  s").append(i).append(":\n    image: ").append(IMAGE).append('\n');
+      compose.append("    init: true\n");
+      if (i <= 20) {
+        compose.append(
+            "    command: [\"sh\", \"-c\", \"sleep 1; touch /tmp/ok; exec sleep infinity\"]\n"
+                + "    healthcheck: {test: [\"CMD-SHELL\", \"test -f /tmp/ok\"], interval: 30s}\n");
+      } else {
+        compose.append("    command: [\"sleep\", \"infinity\"]\n");
+      }
+      if (i > 10) {
+        compose
+            .append("    depends_on: {s")
+            .append(i - 10)
+            .append(": {condition: service_healthy}}\n");
+      }
+    }
+    Rig rig =
+        ItSupport.rig(dir, compose.toString(), "stack: {files: [compose.yml], timeout: 120s}\n");
+    String project;
+    try (Stack stack = StackService.up(engine, rig, opts("thirty"))) {
+      project = stack.projectName();
+      assertEquals(30, stack.services().size());
+      for (ServiceStatus s : stack.services()) {
+        assertEquals(State.READY, s.state(), s.service() + ": " + s.message());
+      }
+      Map<String, java.time.Instant> started = new java.util.HashMap<>();
+      for (var c :
+          DockerClients.of(engine)
+              .listContainersCmd()
+              .withLabelFilter(Map.of(Labels.COMPOSE_PROJECT, project))
+              .exec()) {
+        String at =
+            DockerClients.of(engine)
+                .inspectContainerCmd(c.getId())
+                .exec()
+                .getState()
+                .getStartedAt();
+        started.put(c.getLabels().get("com.docker.compose.service"), java.time.Instant.parse(at));
+      }
+      assertEquals(30, started.size(), started.keySet().toString());
+      for (int i = 11; i <= 30; i++) {
+        Duration after = Duration.between(started.get("s" + (i - 10)), started.get("s" + i));
+        assertTrue(
+            after.compareTo(Duration.ofSeconds(1)) >= 0,
+            "s" + i + " started " + after + " after s" + (i - 10) + ", which is healthy after 1 s");
+      }
+      stack.down();
+    }
+    assertNothingLeft(engine, project);
+  }
+
   @Test
   void failingOneShotFailsTheStackAndSkipsDependents() throws Exception {
     Rig rig =
