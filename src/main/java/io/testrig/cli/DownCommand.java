@@ -43,7 +43,7 @@ final class DownCommand implements Callable<Integer> {
     boolean needed = projects.isEmpty() || (rig.runDir == null && Files.exists(rig.file));
     Supplier<Rig> load = needed ? rig::load : () -> null;
     new DownService(root.redactor, Consoles.output(spec))
-        .down(engineOptions::connect, load, projects, rig.runDir, artifacts.dir);
+        .down(engineOptions::connect, load, projects, rig.runDir, artifacts.dir, rig.file);
     return 0;
   }
 }

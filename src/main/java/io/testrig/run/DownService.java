@@ -35,21 +35,27 @@ public final class DownService {
    *     wiped, if given)
    * @param runDir {@code --run-dir}, or null for the rig's ephemeral one
    * @param artifacts where the services' logs go
+   * @param rigFile the rig file {@code rig} reads: without projects, its stacks are those labelled
+   *     with its path
    */
   public void down(
       Supplier<Engine> connect,
       Supplier<Rig> rig,
       List<String> projects,
       Path runDir,
-      Path artifacts) {
+      Path artifacts,
+      Path rigFile) {
     // The rig file is read while the engine connects (issue 11); the engine's failure still wins.
     CompletableFuture<Rig> loading = Background.start("testrig-down-rig", rig);
     try (Engine engine = connect.get()) {
       List<String> targets = projects;
       if (targets.isEmpty()) {
-        Rig r = Background.join(loading);
-        targets = StackService.projectsOf(engine, r.file());
+        // A stack carries its rig file's path (Labels.RIG), so its stacks are found by the path
+        // while the file is still being read: waiting for the read first held `down -f` about
+        // 0.1 s after the engine had connected (issue 11).
+        targets = StackService.projectsOf(engine, rigFile);
         if (targets.isEmpty()) {
+          Rig r = Background.join(loading);
           out.info("no testrig stack of " + r.file() + " is running");
           wipe(r, runDir);
           return;
@@ -59,7 +65,7 @@ public final class DownService {
       for (String p : targets) {
         remove(engine, p, artifacts, logProblems);
       }
-      // Named stacks need no rig: it is read meanwhile and waited for only here, to find the run
+      // The stacks need no rig: it is read meanwhile and waited for only here, to find the run
       // directory (issue 11: reading it held `down -p` up 0.07-0.3 s when the directory has a rig
       // file). A rig that cannot be read still fails the command, after its stacks are gone.
       wipe(Background.join(loading), runDir);

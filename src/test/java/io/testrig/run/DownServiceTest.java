@@ -87,7 +87,8 @@ class DownServiceTest {
               () -> rig,
               List.of(),
               runDir,
-              dir.resolve("artifacts"));
+              dir.resolve("artifacts"),
+              dir.resolve("testrig.yml"));
       assertEquals(List.of(), fake.containers());
       assertEquals(List.of(), fake.networks());
       assertEquals(List.of(), fake.volumes());
@@ -114,7 +115,8 @@ class DownServiceTest {
               () -> rig,
               List.of(),
               runDir,
-              dir.resolve("artifacts"));
+              dir.resolve("artifacts"),
+              dir.resolve("testrig.yml"));
     }
     assertEquals(
         "no testrig stack of " + rig.file() + " is running\nwiped " + runDir + "\n",
@@ -138,7 +140,8 @@ class DownServiceTest {
                           () -> null,
                           List.of("testrig-x"),
                           null,
-                          dir.resolve("artifacts")));
+                          dir.resolve("artifacts"),
+                          dir.resolve("testrig.yml")));
       assertEquals(ExitCode.STACK_FAILED, e.exitCode());
       assertTrue(e.getMessage().startsWith("testrig-x: could not remove "), e.getMessage());
     }
@@ -166,7 +169,8 @@ class DownServiceTest {
               },
               List.of(),
               runDir,
-              dir.resolve("artifacts"));
+              dir.resolve("artifacts"),
+              dir.resolve("testrig.yml"));
       assertEquals(List.of(), fake.containers());
       assertFalse(Files.exists(runDir));
     }
@@ -185,7 +189,8 @@ class DownServiceTest {
                         },
                         List.of(),
                         runDir,
-                        dir.resolve("artifacts")));
+                        dir.resolve("artifacts"),
+                        dir.resolve("testrig.yml")));
     assertEquals(ExitCode.ENGINE_UNAVAILABLE, e.exitCode());
   }
 
@@ -207,7 +212,33 @@ class DownServiceTest {
               },
               List.of("testrig-a"),
               runDir,
-              dir.resolve("artifacts"));
+              dir.resolve("artifacts"),
+              dir.resolve("testrig.yml"));
+      assertEquals(List.of(), fake.containers());
+    }
+    assertFalse(Files.exists(runDir), "the run directory is wiped");
+  }
+
+  /** Without -p too: the stacks are found by the rig file's path, not by the parsed rig. */
+  @Test
+  void theRigFilesStacksGoWhileItIsStillBeingRead() throws Exception {
+    Rig rig = rig();
+    Path runDir = renderedRunDir(rig);
+    CountDownLatch stopping = new CountDownLatch(1);
+    try (FakeBackend fake = new FakeBackend()) {
+      stack(fake, rig, "testrig-a");
+      fake.onStop(name -> stopping.countDown());
+      new DownService(new Redactor(), out)
+          .down(
+              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+              () -> {
+                await(stopping, "removal began first");
+                return rig;
+              },
+              List.of(),
+              runDir,
+              dir.resolve("artifacts"),
+              dir.resolve("testrig.yml"));
       assertEquals(List.of(), fake.containers());
     }
     assertFalse(Files.exists(runDir), "the run directory is wiped");
@@ -229,7 +260,8 @@ class DownServiceTest {
                           },
                           List.of("testrig-x"),
                           null,
-                          dir.resolve("artifacts")));
+                          dir.resolve("artifacts"),
+                          dir.resolve("testrig.yml")));
       assertEquals(ExitCode.BAD_INPUT, e.exitCode());
       assertEquals("testrig.yml:1: bad", e.getMessage());
       assertEquals(List.of(), fake.containers());
@@ -249,7 +281,8 @@ class DownServiceTest {
               () -> null, // DownCommand reads no rig file for -p with --run-dir
               List.of("testrig-a"),
               runDir,
-              dir.resolve("artifacts"));
+              dir.resolve("artifacts"),
+              dir.resolve("testrig.yml"));
       assertEquals(List.of(), fake.containers());
     }
     assertFalse(Files.exists(runDir), "the given run directory is wiped");
