@@ -8,9 +8,10 @@ import java.nio.file.Path;
 /**
  * The launcher's class-data archives (bin/testrig) learn from how a command ended. A command's
  * archive is dumped by its first run, and a run that failed early (no engine yet, a typo in the rig
- * file: a new user's usual first run) loaded only the classes of its error path: an {@code up}
- * archive from such a run left 535 of its 2,840 classes to be read from the jar on every later run
- * (issue 11). So the launcher keeps the dump of a failed run only as a partial archive, and:
+ * file: a new user's usual first run) loaded only the classes of its error path: of the 2,840
+ * classes of a good {@code up}, an archive from an {@code up} that found no rig file left 535 to be
+ * read from the jar on every later run, one from an {@code up} that found no engine 245 (issue 11).
+ * So the launcher keeps the dump of a failed run only as a partial archive, and:
  *
  * <ul>
  *   <li>a dumping run that ran its whole path (exit 0, or 1: the tests ran and failed) creates the
