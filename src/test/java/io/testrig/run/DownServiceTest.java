@@ -196,32 +196,17 @@ class DownServiceTest {
 
   @Test
   void namedStacksGoWhileTheRigIsStillBeingRead() throws Exception {
-    Rig rig = rig();
-    Path runDir = renderedRunDir(rig);
-    CountDownLatch stopping = new CountDownLatch(1);
-    try (FakeBackend fake = new FakeBackend()) {
-      stack(fake, rig, "testrig-a");
-      fake.onStop(name -> stopping.countDown());
-      // The rig is read only once the removal has begun: waiting for it first would fail.
-      new DownService(new Redactor(), out)
-          .down(
-              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-              () -> {
-                await(stopping, "removal began first");
-                return rig;
-              },
-              List.of("testrig-a"),
-              runDir,
-              dir.resolve("artifacts"),
-              dir.resolve("testrig.yml"));
-      assertEquals(List.of(), fake.containers());
-    }
-    assertFalse(Files.exists(runDir), "the run directory is wiped");
+    stacksGoWhileTheRigIsStillBeingRead(List.of("testrig-a"));
   }
 
   /** Without -p too: the stacks are found by the rig file's path, not by the parsed rig. */
   @Test
   void theRigFilesStacksGoWhileItIsStillBeingRead() throws Exception {
+    stacksGoWhileTheRigIsStillBeingRead(List.of());
+  }
+
+  /** The rig is read only once the removal has begun: waiting for it first would fail. */
+  private void stacksGoWhileTheRigIsStillBeingRead(List<String> projects) throws Exception {
     Rig rig = rig();
     Path runDir = renderedRunDir(rig);
     CountDownLatch stopping = new CountDownLatch(1);
@@ -235,7 +220,7 @@ class DownServiceTest {
                 await(stopping, "removal began first");
                 return rig;
               },
-              List.of(),
+              projects,
               runDir,
               dir.resolve("artifacts"),
               dir.resolve("testrig.yml"));
