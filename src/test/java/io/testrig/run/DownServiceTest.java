@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,13 @@ class DownServiceTest {
     }
   }
 
+  /** DownService's down with this test's artifacts directory and rig file. */
+  private void down(
+      Supplier<Engine> connect, Supplier<Rig> rig, List<String> projects, Path runDir) {
+    new DownService(new Redactor(), out)
+        .down(connect, rig, projects, runDir, dir.resolve("artifacts"), dir.resolve("testrig.yml"));
+  }
+
   private void stack(FakeBackend fake, Rig rig, String project) {
     fake.addContainer(
         project + "-db-1",
@@ -81,14 +89,7 @@ class DownServiceTest {
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
       stack(fake, rig, "testrig-b");
-      new DownService(new Redactor(), out)
-          .down(
-              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-              () -> rig,
-              List.of(),
-              runDir,
-              dir.resolve("artifacts"),
-              dir.resolve("testrig.yml"));
+      down(() -> Engine.of(fake, "unix:///fake.sock", Map.of()), () -> rig, List.of(), runDir);
       assertEquals(List.of(), fake.containers());
       assertEquals(List.of(), fake.networks());
       assertEquals(List.of(), fake.volumes());
@@ -109,14 +110,7 @@ class DownServiceTest {
     Rig rig = rig();
     Path runDir = renderedRunDir(rig);
     try (FakeBackend fake = new FakeBackend()) {
-      new DownService(new Redactor(), out)
-          .down(
-              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-              () -> rig,
-              List.of(),
-              runDir,
-              dir.resolve("artifacts"),
-              dir.resolve("testrig.yml"));
+      down(() -> Engine.of(fake, "unix:///fake.sock", Map.of()), () -> rig, List.of(), runDir);
     }
     assertEquals(
         "no testrig stack of " + rig.file() + " is running\nwiped " + runDir + "\n",
@@ -134,14 +128,11 @@ class DownServiceTest {
           assertThrows(
               TestrigException.class,
               () ->
-                  new DownService(new Redactor(), out)
-                      .down(
-                          () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-                          () -> null,
-                          List.of("testrig-x"),
-                          null,
-                          dir.resolve("artifacts"),
-                          dir.resolve("testrig.yml")));
+                  down(
+                      () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+                      () -> null,
+                      List.of("testrig-x"),
+                      null));
       assertEquals(ExitCode.STACK_FAILED, e.exitCode());
       assertTrue(e.getMessage().startsWith("testrig-x: could not remove "), e.getMessage());
     }
@@ -157,20 +148,17 @@ class DownServiceTest {
       stack(fake, rig, "testrig-a");
       // The connection completes only once the rig was read: serially (connect, then read) this
       // would fail.
-      new DownService(new Redactor(), out)
-          .down(
-              () -> {
-                await(read, "rig read during the connect");
-                return Engine.of(fake, "unix:///fake.sock", Map.of());
-              },
-              () -> {
-                read.countDown();
-                return rig;
-              },
-              List.of(),
-              runDir,
-              dir.resolve("artifacts"),
-              dir.resolve("testrig.yml"));
+      down(
+          () -> {
+            await(read, "rig read during the connect");
+            return Engine.of(fake, "unix:///fake.sock", Map.of());
+          },
+          () -> {
+            read.countDown();
+            return rig;
+          },
+          List.of(),
+          runDir);
       assertEquals(List.of(), fake.containers());
       assertFalse(Files.exists(runDir));
     }
@@ -179,18 +167,15 @@ class DownServiceTest {
         assertThrows(
             TestrigException.class,
             () ->
-                new DownService(new Redactor(), out)
-                    .down(
-                        () -> {
-                          throw noEngine;
-                        },
-                        () -> {
-                          throw TestrigException.badInput("testrig.yml:1: bad");
-                        },
-                        List.of(),
-                        runDir,
-                        dir.resolve("artifacts"),
-                        dir.resolve("testrig.yml")));
+                down(
+                    () -> {
+                      throw noEngine;
+                    },
+                    () -> {
+                      throw TestrigException.badInput("testrig.yml:1: bad");
+                    },
+                    List.of(),
+                    runDir));
     assertEquals(ExitCode.ENGINE_UNAVAILABLE, e.exitCode());
   }
 
@@ -213,17 +198,14 @@ class DownServiceTest {
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
       fake.onStop(name -> stopping.countDown());
-      new DownService(new Redactor(), out)
-          .down(
-              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-              () -> {
-                await(stopping, "removal began first");
-                return rig;
-              },
-              projects,
-              runDir,
-              dir.resolve("artifacts"),
-              dir.resolve("testrig.yml"));
+      down(
+          () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+          () -> {
+            await(stopping, "removal began first");
+            return rig;
+          },
+          projects,
+          runDir);
       assertEquals(List.of(), fake.containers());
     }
     assertFalse(Files.exists(runDir), "the run directory is wiped");
@@ -237,16 +219,13 @@ class DownServiceTest {
           assertThrows(
               TestrigException.class,
               () ->
-                  new DownService(new Redactor(), out)
-                      .down(
-                          () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-                          () -> {
-                            throw TestrigException.badInput("testrig.yml:1: bad");
-                          },
-                          List.of("testrig-x"),
-                          null,
-                          dir.resolve("artifacts"),
-                          dir.resolve("testrig.yml")));
+                  down(
+                      () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+                      () -> {
+                        throw TestrigException.badInput("testrig.yml:1: bad");
+                      },
+                      List.of("testrig-x"),
+                      null));
       assertEquals(ExitCode.BAD_INPUT, e.exitCode());
       assertEquals("testrig.yml:1: bad", e.getMessage());
       assertEquals(List.of(), fake.containers());
@@ -260,14 +239,11 @@ class DownServiceTest {
     Path runDir = renderedRunDir(rig);
     try (FakeBackend fake = new FakeBackend()) {
       stack(fake, rig, "testrig-a");
-      new DownService(new Redactor(), out)
-          .down(
-              () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
-              () -> null, // DownCommand reads no rig file for -p with --run-dir
-              List.of("testrig-a"),
-              runDir,
-              dir.resolve("artifacts"),
-              dir.resolve("testrig.yml"));
+      down(
+          () -> Engine.of(fake, "unix:///fake.sock", Map.of()),
+          () -> null, // DownCommand reads no rig file for -p with --run-dir
+          List.of("testrig-a"),
+          runDir);
       assertEquals(List.of(), fake.containers());
     }
     assertFalse(Files.exists(runDir), "the given run directory is wiped");
